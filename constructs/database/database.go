@@ -1,0 +1,185 @@
+package database
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbparametergroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/check"
+)
+
+// Database is the RDS instance and the secret that tells clients how to reach it.
+type Database struct {
+	scope constructs.Construct // what every resource here is created in
+	// Identifier is the RDS instance identifier, "<name>-litellm-db".
+	Identifier string
+	// SecurityGroupID is the database's security group; clients are let in with AllowFrom.
+	SecurityGroupID *string
+	// Address is the instance's DNS name; Endpoint is address:port.
+	Address  *string
+	Endpoint *string
+	// URLSecretArn and URLSecretName hold postgresql://litellm:<url-encoded password>@<address>:5432/litellm.
+	URLSecretArn  *string
+	URLSecretName string
+	// ConnectionBudget is how many connections clients may hold in total (ConnectionBudgetPercent of
+	// max_connections): a number, or a Terraform number expression when the class is one.
+	ConnectionBudget float64
+}
+
+// New builds the database. It panics on invalid props; call Props.Validate first to get the problems as an error.
+func New(scope constructs.Construct, id string, props Props) *Database {
+	p := props.WithDefaults()
+	if err := p.Validate(); err != nil {
+		panic(err)
+	}
+	if p.Network == nil {
+		panic("database.New: Props.Network is required: the construct is wired to them")
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	identifier := p.Name + "-litellm-db"
+	tags := func(name string) *map[string]*string { return &map[string]*string{"Name": jsii.String(name)} }
+
+	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(p.Name + "-db"),
+		Description: jsii.String("LiteLLM database: PostgreSQL from the LiteLLM tasks only"),
+		VpcId:       p.Network.VpcID,
+		Tags:        tags(p.Name + "-db"),
+	})
+	subnets := dbsubnetgroup.NewDbSubnetGroup(c, jsii.String("subnets"), &dbsubnetgroup.DbSubnetGroupConfig{
+		Name:        jsii.String(identifier + "-subnets"),
+		Description: jsii.String("Private subnets of " + p.Name),
+		SubnetIds:   &p.Network.PrivateSubnetIDs,
+		Tags:        tags(identifier + "-subnets"),
+	})
+	params := dbparametergroup.NewDbParameterGroup(c, jsii.String("parameters"), &dbparametergroup.DbParameterGroupConfig{
+		Name:        jsii.String(identifier + "-pg16"),
+		Family:      jsii.String("postgres16"),
+		Description: jsii.String("LiteLLM database settings"),
+		Parameter: &[]*dbparametergroup.DbParameterGroupParameter{
+			// Refuse unencrypted client connections.
+			{Name: jsii.String("rds.force_ssl"), Value: jsii.String("1")},
+			// Slow queries are what to look at first when LiteLLM's latency climbs.
+			{Name: jsii.String("log_min_duration_statement"), Value: jsii.String("1000")},
+			{Name: jsii.String("log_connections"), Value: jsii.String("1")},
+			{Name: jsii.String("log_disconnections"), Value: jsii.String("1")},
+		},
+		Tags: tags(identifier + "-pg16"),
+	})
+
+	budget, performanceInsights := classFacts(c, p.InstanceClass)
+	instance := dbinstance.NewDbInstance(c, jsii.String("instance"), &dbinstance.DbInstanceConfig{
+		Identifier:          jsii.String(identifier),
+		Engine:              jsii.String("postgres"),
+		EngineVersion:       jsii.String(p.EngineVersion),
+		InstanceClass:       jsii.String(p.InstanceClass),
+		AllocatedStorage:    jsii.Number(float64(p.AllocatedStorageGB)),
+		MaxAllocatedStorage: jsii.Number(float64(p.MaxAllocatedStorageGB)),
+		StorageType:         jsii.String("gp3"),
+		StorageEncrypted:    jsii.Bool(true),
+		DbName:              jsii.String(DatabaseName),
+		Username:            jsii.String(Username),
+		Password:            jsii.String(p.Password),
+		Port:                jsii.Number(Port),
+		DbSubnetGroupName:   subnets.Name(),
+		ParameterGroupName:  params.Name(),
+		VpcSecurityGroupIds: &[]*string{sg.Id()},
+		PubliclyAccessible:  jsii.Bool(false),
+		MultiAz:             jsii.Bool(p.MultiAZ),
+		// Class and storage changes from `cdktf deploy --var ...` take effect now, not at the next maintenance window.
+		ApplyImmediately:                   jsii.Bool(true),
+		AutoMinorVersionUpgrade:            jsii.Bool(true),
+		BackupRetentionPeriod:              jsii.Number(float64(p.BackupRetentionDays)),
+		CopyTagsToSnapshot:                 jsii.Bool(true),
+		DeletionProtection:                 p.DeletionProtection,
+		SkipFinalSnapshot:                  not(p.DeletionProtection),
+		FinalSnapshotIdentifier:            jsii.String(identifier + "-final"),
+		EnabledCloudwatchLogsExports:       jsii.Strings("postgresql", "upgrade"),
+		IamDatabaseAuthenticationEnabled:   jsii.Bool(true),
+		PerformanceInsightsEnabled:         performanceInsights,
+		PerformanceInsightsRetentionPeriod: jsii.Number(7),
+		Tags:                               tags(identifier),
+		Lifecycle:                          &cdktf.TerraformResourceLifecycle{Precondition: passwordPrecondition(p.Password)},
+	})
+
+	secretName := p.Name + "-database-url"
+	secret := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("url"), &secretsmanagersecret.SecretsmanagerSecretConfig{
+		Name:        jsii.String(secretName),
+		Description: jsii.String("DATABASE_URL for LiteLLM: postgresql://litellm:<password>@<address>:5432/litellm"),
+		// Re-created from the password variable on every apply, so nothing is lost by deleting it at once;
+		// a recovery window would block deploying the same stack again for days.
+		RecoveryWindowInDays: jsii.Number(0),
+	})
+	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("url-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+		SecretId: secret.Id(),
+		SecretString: jsii.String(fmt.Sprintf("postgresql://%s:%s@%s:%d/%s",
+			Username, *cdktf.Fn_Urlencode(jsii.String(p.Password)), *instance.Address(), Port, DatabaseName)),
+	})
+
+	return &Database{
+		scope:            c,
+		Identifier:       identifier,
+		SecurityGroupID:  sg.Id(),
+		Address:          instance.Address(),
+		Endpoint:         instance.Endpoint(),
+		URLSecretArn:     secret.Arn(),
+		URLSecretName:    secretName,
+		ConnectionBudget: budget,
+	}
+}
+
+// AllowFrom lets a client security group connect on the PostgreSQL port; the only ingress the database has.
+func (d *Database) AllowFrom(id string, clientSecurityGroupID *string, description string) {
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(d.scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           d.SecurityGroupID,
+		Description:               jsii.String(description),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(Port),
+		ToPort:                    jsii.Number(Port),
+		ReferencedSecurityGroupId: clientSecurityGroupID,
+	})
+}
+
+// classFacts returns the connection budget and whether Performance Insights is available: computed here
+// for a literal class, looked up by Terraform from tables written here when the class is a deploy-time value.
+func classFacts(scope constructs.Construct, class string) (budget float64, performanceInsights any) {
+	if !check.IsTokenString(class) {
+		b, _ := ConnectionBudget(class) // Validate has accepted the class
+		return float64(b), InstanceClasses[class].PerformanceInsights
+	}
+	budgets := map[string]int{}
+	insights := map[string]bool{}
+	for name, ic := range InstanceClasses {
+		budgets[name], _ = ConnectionBudget(name)
+		insights[name] = ic.PerformanceInsights
+	}
+	budgetByClass := cdktf.NewTerraformLocal(scope, jsii.String("connection_budget_by_class"), budgets)
+	insightsByClass := cdktf.NewTerraformLocal(scope, jsii.String("performance_insights_by_class"), insights)
+	return *cdktf.Token_AsNumber(cdktf.Fn_Lookup(budgetByClass.Expression(), jsii.String(class), nil)),
+		cdktf.Token_AsAny(cdktf.Fn_Lookup(insightsByClass.Expression(), jsii.String(class), nil))
+}
+
+// not negates a bool or a Terraform bool expression.
+func not(v any) any {
+	if b, ok := v.(bool); ok {
+		return !b
+	}
+	return cdktf.Op_Not(v)
+}
+
+// passwordPrecondition checks a deploy-time password at plan time. A precondition, not a variable validation:
+// Terraform prints the value of a variable that fails validation even when it is sensitive.
+func passwordPrecondition(password string) *[]*cdktf.Precondition {
+	return &[]*cdktf.Precondition{{
+		Condition:    cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(PasswordPattern), jsii.String(password))),
+		ErrorMessage: jsii.String("db_password (not shown, it is sensitive) does not meet RDS's rules: allowed " + PasswordRule + "."),
+	}}
+}

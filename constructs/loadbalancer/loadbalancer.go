@@ -1,0 +1,133 @@
+package loadbalancer
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+)
+
+// LoadBalancer is the ALB, its target group and its listener.
+type LoadBalancer struct {
+	scope constructs.Construct // what every resource here is created in
+	// SecurityGroupID is the ALB's security group; targets allow ingress from it.
+	SecurityGroupID *string
+	// TargetGroupArn is where the service registers its tasks.
+	TargetGroupArn *string
+	// TargetGroupArnSuffix and ArnSuffix name the target group and ALB in CloudWatch metrics.
+	TargetGroupArnSuffix *string
+	ArnSuffix            *string
+	// DNSName is the ALB's public name.
+	DNSName *string
+	// URL is the base URL clients use, such as http://<dns name>.
+	URL *string
+	// Listener is what the service must wait for: ECS refuses a target group with no load balancer.
+	Listener lblistener.LbListener
+	// TargetPort is the port targets listen on.
+	TargetPort int
+}
+
+// New builds the load balancer. It panics on invalid props; call Props.Validate first to get the problems as an error.
+func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
+	p := props.WithDefaults()
+	if err := p.Validate(); err != nil {
+		panic(err)
+	}
+	if p.Network == nil {
+		panic("loadbalancer.New: Props.Network is required: the construct is wired to them")
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+
+	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(p.Name + "-alb"),
+		Description: jsii.String("LiteLLM load balancer: HTTP(S) from allowed clients, forwards to LiteLLM tasks"),
+		VpcId:       p.Network.VpcID,
+		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
+	})
+	for i, cidr := range p.AllowedCIDRs {
+		for _, port := range []int{80, 443} {
+			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(fmt.Sprintf("ingress-%d-%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+				SecurityGroupId: sg.Id(),
+				Description:     jsii.String(fmt.Sprintf("port %d from %s", port, cidr)),
+				IpProtocol:      jsii.String("tcp"),
+				FromPort:        jsii.Number(float64(port)),
+				ToPort:          jsii.Number(float64(port)),
+				CidrIpv4:        jsii.String(cidr),
+			})
+		}
+	}
+
+	tg := lbtargetgroup.NewLbTargetGroup(c, jsii.String("target-group"), &lbtargetgroup.LbTargetGroupConfig{
+		Name:       jsii.String(p.Name + "-tg"),
+		Port:       jsii.Number(float64(p.TargetPort)),
+		Protocol:   jsii.String("HTTP"),
+		TargetType: jsii.String("ip"),
+		VpcId:      p.Network.VpcID,
+		// Tasks being replaced finish in-flight requests; LLM calls rarely take longer than this.
+		DeregistrationDelay: jsii.String("60"),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Enabled:            jsii.Bool(true),
+			Path:               jsii.String(p.HealthCheckPath),
+			Matcher:            jsii.String("200"),
+			Protocol:           jsii.String("HTTP"),
+			Interval:           jsii.Number(15),
+			Timeout:            jsii.Number(10),
+			HealthyThreshold:   jsii.Number(2),
+			UnhealthyThreshold: jsii.Number(3),
+		},
+		Tags: &map[string]*string{"Name": jsii.String(p.Name + "-tg")},
+	})
+
+	alb := lb.NewLb(c, jsii.String("alb"), &lb.LbConfig{
+		Name:                     jsii.String(p.Name + "-alb"),
+		Internal:                 jsii.Bool(false),
+		LoadBalancerType:         jsii.String("application"),
+		SecurityGroups:           &[]*string{sg.Id()},
+		Subnets:                  &p.Network.PublicSubnetIDs,
+		IdleTimeout:              jsii.Number(float64(p.IdleTimeoutSeconds)),
+		DropInvalidHeaderFields:  jsii.Bool(true),
+		EnableDeletionProtection: p.DeletionProtection,
+		Tags:                     &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
+	})
+
+	listener := lblistener.NewLbListener(c, jsii.String("http"), &lblistener.LbListenerConfig{
+		LoadBalancerArn: alb.Arn(),
+		Port:            jsii.Number(80),
+		Protocol:        jsii.String("HTTP"),
+		DefaultAction: &[]*lblistener.LbListenerDefaultAction{{
+			Type:           jsii.String("forward"),
+			TargetGroupArn: tg.Arn(),
+		}},
+	})
+
+	return &LoadBalancer{
+		scope:                c,
+		SecurityGroupID:      sg.Id(),
+		TargetGroupArn:       tg.Arn(),
+		TargetGroupArnSuffix: tg.ArnSuffix(),
+		ArnSuffix:            alb.ArnSuffix(),
+		DNSName:              alb.DnsName(),
+		URL:                  jsii.String("http://" + *alb.DnsName()),
+		Listener:             listener,
+		TargetPort:           p.TargetPort,
+	}
+}
+
+// AllowTo lets the load balancer open connections to a target security group on the target port; the
+// only egress it has.
+func (l *LoadBalancer) AllowTo(id string, securityGroupID *string) {
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(l.scope, jsii.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId:           l.SecurityGroupID,
+		Description:               jsii.String(fmt.Sprintf("to targets on port %d", l.TargetPort)),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(float64(l.TargetPort)),
+		ToPort:                    jsii.Number(float64(l.TargetPort)),
+		ReferencedSecurityGroupId: securityGroupID,
+	})
+}

@@ -1,0 +1,169 @@
+package network
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/internetgateway"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/natgateway"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetable"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetableassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/awsiam"
+)
+
+// Network is the VPC and its subnets.
+type Network struct {
+	scope constructs.Construct // what every resource here is created in
+	// VpcID is the VPC's id.
+	VpcID *string
+	// CIDR is the VPC's IPv4 block.
+	CIDR string
+	// PublicSubnetIDs are the subnets with a route to the internet gateway, one per zone: for the load balancer.
+	PublicSubnetIDs []*string
+	// PrivateSubnetIDs are the subnets that reach the internet only through NAT, one per zone: for tasks and
+	// the database.
+	PrivateSubnetIDs []*string
+}
+
+// New builds the network. It panics on invalid props; call Props.Validate first to get the problems as an error.
+func New(scope constructs.Construct, id string, props Props) *Network {
+	p := props.WithDefaults()
+	if err := p.Validate(); err != nil {
+		panic(err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	name := func(suffix string) *map[string]*string {
+		return &map[string]*string{"Name": jsii.String(p.Name + "-" + suffix)}
+	}
+
+	v := vpc.NewVpc(c, jsii.String("vpc"), &vpc.VpcConfig{
+		CidrBlock:          jsii.String(p.CIDR),
+		EnableDnsHostnames: jsii.Bool(true),
+		EnableDnsSupport:   jsii.Bool(true),
+		Tags:               name("vpc"),
+	})
+	n := &Network{scope: c, VpcID: v.Id(), CIDR: p.CIDR}
+
+	// The default security group of a new VPC allows all traffic between its members; nothing here uses it,
+	// so take it under management with no rules at all.
+	defaultsecuritygroup.NewDefaultSecurityGroup(c, jsii.String("default-sg"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
+		VpcId: v.Id(),
+		Tags:  name("default-deny"),
+	})
+
+	igw := internetgateway.NewInternetGateway(c, jsii.String("igw"), &internetgateway.InternetGatewayConfig{
+		VpcId: v.Id(),
+		Tags:  name("igw"),
+	})
+	publicRT := routetable.NewRouteTable(c, jsii.String("public"), &routetable.RouteTableConfig{
+		VpcId: v.Id(),
+		Tags:  name("public"),
+	})
+	route.NewRoute(c, jsii.String("public-internet"), &route.RouteConfig{
+		RouteTableId:         publicRT.Id(),
+		DestinationCidrBlock: jsii.String("0.0.0.0/0"),
+		GatewayId:            igw.Id(),
+	})
+
+	publicCIDRs, privateCIDRs := subnetCIDRs(p.CIDR, len(p.AvailabilityZones))
+	var nats []natgateway.NatGateway
+	for i, zone := range p.AvailabilityZones {
+		pub := subnet.NewSubnet(c, jsii.String("public-"+zone), &subnet.SubnetConfig{
+			VpcId:            v.Id(),
+			CidrBlock:        jsii.String(publicCIDRs[i]),
+			AvailabilityZone: jsii.String(zone),
+			// Nothing launched here needs a public address of its own: the load balancer and NAT gateways get theirs.
+			MapPublicIpOnLaunch: jsii.Bool(false),
+			Tags:                name("public-" + zone),
+		})
+		routetableassociation.NewRouteTableAssociation(c, jsii.String("public-"+zone+"-rt"), &routetableassociation.RouteTableAssociationConfig{
+			SubnetId:     pub.Id(),
+			RouteTableId: publicRT.Id(),
+		})
+		n.PublicSubnetIDs = append(n.PublicSubnetIDs, pub.Id())
+
+		if i == 0 || p.NatGatewayPerZone {
+			ip := eip.NewEip(c, jsii.String("nat-"+zone), &eip.EipConfig{
+				Domain:    jsii.String("vpc"),
+				Tags:      name("nat-" + zone),
+				DependsOn: &[]cdktf.ITerraformDependable{igw},
+			})
+			nats = append(nats, natgateway.NewNatGateway(c, jsii.String("nat-"+zone+"-gw"), &natgateway.NatGatewayConfig{
+				AllocationId: ip.Id(),
+				SubnetId:     pub.Id(),
+				Tags:         name("nat-" + zone),
+				DependsOn:    &[]cdktf.ITerraformDependable{igw},
+			}))
+		}
+	}
+
+	for i, zone := range p.AvailabilityZones {
+		nat := nats[0]
+		if p.NatGatewayPerZone {
+			nat = nats[i]
+		}
+		priv := subnet.NewSubnet(c, jsii.String("private-"+zone), &subnet.SubnetConfig{
+			VpcId:            v.Id(),
+			CidrBlock:        jsii.String(privateCIDRs[i]),
+			AvailabilityZone: jsii.String(zone),
+			Tags:             name("private-" + zone),
+		})
+		rt := routetable.NewRouteTable(c, jsii.String("private-"+zone+"-table"), &routetable.RouteTableConfig{
+			VpcId: v.Id(),
+			Tags:  name("private-" + zone),
+		})
+		route.NewRoute(c, jsii.String("private-"+zone+"-nat"), &route.RouteConfig{
+			RouteTableId:         rt.Id(),
+			DestinationCidrBlock: jsii.String("0.0.0.0/0"),
+			NatGatewayId:         nat.Id(),
+		})
+		routetableassociation.NewRouteTableAssociation(c, jsii.String("private-"+zone+"-rt"), &routetableassociation.RouteTableAssociationConfig{
+			SubnetId:     priv.Id(),
+			RouteTableId: rt.Id(),
+		})
+		n.PrivateSubnetIDs = append(n.PrivateSubnetIDs, priv.Id())
+	}
+
+	n.addFlowLogs(p)
+	return n
+}
+
+// addFlowLogs records every accepted and rejected connection in the VPC to CloudWatch Logs, for incident
+// investigation.
+func (n *Network) addFlowLogs(p Props) {
+	group := cloudwatchloggroup.NewCloudwatchLogGroup(n.scope, jsii.String("flow-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            jsii.String(fmt.Sprintf("/vpc/%s-flow-logs", p.Name)),
+		RetentionInDays: jsii.Number(float64(p.FlowLogRetentionDays)),
+	})
+	role := iamrole.NewIamRole(n.scope, jsii.String("flow-logs-role"), &iamrole.IamRoleConfig{
+		Name:             jsii.String(p.Name + "-vpc-flow-logs"),
+		AssumeRolePolicy: awsiam.AssumeRolePolicy("vpc-flow-logs.amazonaws.com"),
+	})
+	iamrolepolicy.NewIamRolePolicy(n.scope, jsii.String("flow-logs-policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name: jsii.String("write-flow-logs"),
+		Role: role.Id(),
+		Policy: awsiam.Policy(awsiam.Statement{
+			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			Resources: []string{*group.Arn(), *group.Arn() + ":*"},
+		}),
+	})
+	flowlog.NewFlowLog(n.scope, jsii.String("flow-log"), &flowlog.FlowLogConfig{
+		VpcId:              n.VpcID,
+		TrafficType:        jsii.String("ALL"),
+		LogDestinationType: jsii.String("cloud-watch-logs"),
+		LogDestination:     group.Arn(),
+		IamRoleArn:         role.Arn(),
+	})
+}

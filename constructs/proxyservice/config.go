@@ -1,0 +1,87 @@
+package proxyservice
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// BenchmarkConfig is the LiteLLM config of the published benchmark: one model, fake-openai-endpoint, served
+// by LiteLLM's public fake OpenAI endpoint, so the benchmark measures the proxy and not a model.
+const BenchmarkConfig = `model_list:
+  - model_name: fake-openai-endpoint
+    litellm_params:
+      model: openai/fake
+      api_key: fake-key
+      api_base: https://exampleopenaiendpoint-production.up.railway.app/
+`
+
+// poolLimitPlaceholder stands in for database_connection_pool_limit while the YAML is written; it is then
+// replaced by the Terraform expression that computes the limit at deploy time, so the YAML holds a number.
+const poolLimitPlaceholder = 987654321
+
+// mergeConfig adds LiteLLM's production settings to a user's config.yaml. The output is deterministic
+// (keys sorted) so that an unchanged config never rolls the service.
+func mergeConfig(config string, batchWriteAtSeconds int) (string, error) {
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(config), &doc); err != nil {
+		return "", fmt.Errorf("not valid YAML: %v", err)
+	}
+	if models, ok := doc["model_list"].([]any); !ok || len(models) == 0 {
+		return "", fmt.Errorf("model_list is missing or empty: allowed a config.yaml with at least one model (see BenchmarkConfig)")
+	}
+	general, err := section(doc, "general_settings")
+	if err != nil {
+		return "", err
+	}
+	// Secrets reach the container through ECS secrets as environment variables, never through this file.
+	for key, env := range map[string]string{"master_key": "LITELLM_MASTER_KEY", "database_url": "DATABASE_URL"} {
+		if v, ok := general[key]; ok && v != "os.environ/"+env {
+			return "", fmt.Errorf("general_settings.%s must not be set in the config (it would be stored in S3 in plain text): it is read from the %s secret", key, env)
+		}
+		general[key] = "os.environ/" + env
+	}
+	if _, ok := general["proxy_batch_write_at"]; !ok {
+		general["proxy_batch_write_at"] = batchWriteAtSeconds
+	}
+	general["database_connection_pool_limit"] = poolLimitPlaceholder
+
+	settings, err := section(doc, "litellm_settings")
+	if err != nil {
+		return "", err
+	}
+	if _, ok := settings["json_logs"]; !ok {
+		settings["json_logs"] = true // CloudWatch Logs Insights can query JSON fields
+	}
+	if _, ok := settings["request_timeout"]; !ok {
+		settings["request_timeout"] = 600
+	}
+
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// renderConfig replaces the pool limit placeholder with a Terraform expression (or a literal number).
+func renderConfig(merged, poolLimit string) string {
+	return strings.Replace(merged, fmt.Sprint(poolLimitPlaceholder), poolLimit, 1)
+}
+
+func section(doc map[string]any, key string) (map[string]any, error) {
+	switch v := doc[key].(type) {
+	case nil:
+		m := map[string]any{}
+		doc[key] = m
+		return m, nil
+	case map[string]any:
+		return v, nil
+	default:
+		return nil, fmt.Errorf("%s is a %T: allowed a mapping", key, v)
+	}
+}

@@ -1,0 +1,84 @@
+// Package check collects validation problems so that a Validate method can report every one of them at
+// once, each naming the input, the value it got and what is allowed.
+package check
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// Problems is the list of what is wrong with one set of props.
+type Problems []string
+
+// Addf records one problem.
+func (p *Problems) Addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+
+// Err returns nil when there is no problem, else one error listing them all under the given heading.
+func (p Problems) Err(heading string) error {
+	if len(p) == 0 {
+		return nil
+	}
+	return errors.New(heading + ":\n  - " + strings.Join(p, "\n  - "))
+}
+
+// IsTokenNumber reports whether n is a Terraform token (a deploy-time value) rather than a literal; such
+// values are checked by Terraform at plan time, not here.
+func IsTokenNumber(n float64) bool { return *cdktf.Token_IsUnresolved(jsii.Number(n)) }
+
+// IsTokenString reports whether s holds a Terraform token.
+func IsTokenString(s string) bool { return *cdktf.Token_IsUnresolved(jsii.String(s)) }
+
+// Range checks a whole number against an inclusive range; tokens are left to Terraform.
+func (p *Problems) Range(field string, v float64, min, max int) {
+	if IsTokenNumber(v) {
+		return
+	}
+	if v != float64(int(v)) || v < float64(min) || v > float64(max) {
+		p.Addf("%s %v is out of range: allowed whole numbers %d-%d", field, v, min, max)
+	}
+}
+
+// Name checks a resource name prefix: AWS limits names to letters, digits and hyphens, starting with a
+// letter, not ending with a hyphen, and to a length that depends on the resource.
+func (p *Problems) Name(field, v string, maxLen int) {
+	if !nameRE.MatchString(v) {
+		p.Addf("%s %q is not a valid name: allowed lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen", field, v)
+	}
+	if len(v) > maxLen {
+		p.Addf("%s %q is %d characters long: allowed at most %d", field, v, len(v), maxLen)
+	}
+}
+
+var nameRE = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`)
+
+// CIDR checks an IPv4 CIDR block in canonical form (10.0.0.0/16, not 10.0.0.1/16) within a prefix range.
+func (p *Problems) CIDR(field, v string, minBits, maxBits int) {
+	pfx, err := netip.ParsePrefix(v)
+	switch {
+	case err != nil || !pfx.Addr().Is4():
+		p.Addf("%s %q is not an IPv4 CIDR block: allowed a.b.c.d/n", field, v)
+	case pfx.Masked() != pfx:
+		p.Addf("%s %q has host bits set: allowed %s", field, v, pfx.Masked())
+	case pfx.Bits() < minBits || pfx.Bits() > maxBits:
+		p.Addf("%s %q has a /%d prefix: allowed /%d to /%d", field, v, pfx.Bits(), minBits, maxBits)
+	}
+}
+
+// LogRetentionDays are the values CloudWatch Logs accepts for a log group's retention.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// RetentionDays checks a CloudWatch Logs retention period.
+func (p *Problems) RetentionDays(field string, v int) {
+	for _, ok := range LogRetentionDays {
+		if v == ok {
+			return
+		}
+	}
+	p.Addf("%s %d is not a CloudWatch Logs retention period: allowed %v", field, v, LogRetentionDays)
+}

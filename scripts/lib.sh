@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# Shared set-up for ./help: where tools are cached and how each one is found or installed.
+# Every ensure_* function is idempotent: it reuses what is already there and installs only what is missing.
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+CACHE_DIR=${LITELLM_AWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/litellm-aws}
+CDKTF_CLI_VERSION=0.20.11
+TERRAFORM_FALLBACK_VERSION=1.5.7
+
+# jsii runs Node.js 20 and prints an end-of-life banner on every start; it hides real output.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+# The value is a list of Node.js major versions to keep quiet about.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=18,20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+# cdktf asks to send usage data; never from here.
+export CHECKPOINT_DISABLE=1
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV=${CDKTF_DISABLE_PLUGIN_CACHE_ENV:-}
+
+mkdir -p "$CACHE_DIR"
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+need_go() {
+  command -v go >/dev/null 2>&1 && return
+  [ -x /usr/local/go/bin/go ] && { export PATH=/usr/local/go/bin:$PATH; return; }
+  die "Go is not installed: install Go 1.23 or newer (https://go.dev/dl) and run this again"
+}
+
+need_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return
+  log "installing Node.js and npm from Debian's packages"
+  apt_install nodejs npm
+}
+
+# apt_install PKG...: installs Debian packages that are not there yet (updates the lists once per run).
+apt_install() {
+  local missing=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return
+  command -v apt-get >/dev/null 2>&1 || die "need the packages ${missing[*]}, and there is no apt-get to install them"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  if [ -z "${_APT_UPDATED:-}" ]; then $sudo apt-get update -qq >&2; _APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# ensure_terraform: the terraform on PATH, else v1.5.7 (the last MPL release) built once into the cache.
+ensure_terraform() {
+  if [ -n "${TERRAFORM:-}" ] && [ -x "$TERRAFORM" ]; then return; fi
+  if command -v terraform >/dev/null 2>&1; then
+    TERRAFORM=$(command -v terraform)
+  else
+    local bin="$CACHE_DIR/terraform-$TERRAFORM_FALLBACK_VERSION/terraform"
+    if [ ! -x "$bin" ]; then
+      need_go
+      log "building Terraform v$TERRAFORM_FALLBACK_VERSION from source (once, about 3 minutes)"
+      GOBIN="$(dirname "$bin")" go install "github.com/hashicorp/terraform@v$TERRAFORM_FALLBACK_VERSION" >&2
+    fi
+    TERRAFORM=$bin
+    export PATH="$(dirname "$bin"):$PATH"
+  fi
+  export TERRAFORM
+  ensure_provider_mirror
+}
+
+# ensure_provider_mirror: when a filesystem mirror of hashicorp/aws is on this machine (or named by
+# LITELLM_AWS_PROVIDER_MIRROR), point Terraform at it so `terraform init` needs no network. Otherwise
+# Terraform downloads from the registry as usual. Either way providers are cached across runs.
+ensure_provider_mirror() {
+  [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ -f "$TF_CLI_CONFIG_FILE" ] && return
+  local mirror=${LITELLM_AWS_PROVIDER_MIRROR:-}
+  local remembered="$CACHE_DIR/provider-mirror"
+  if [ -z "$mirror" ] && [ -f "$remembered" ] && [ -d "$(cat "$remembered")/registry.terraform.io/hashicorp/aws" ]; then
+    mirror=$(cat "$remembered")
+  fi
+  if [ -z "$mirror" ]; then
+    local found
+    found=$(find / -xdev -path '*/registry.terraform.io/hashicorp/aws/*' -name 'terraform-provider-aws_*' \
+      -not -path "$CACHE_DIR/*" -not -path '*/.terraform/*' 2>/dev/null | head -n 1 || true)
+    # <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/terraform-provider-aws_<version>_x5
+    if [ -n "$found" ]; then
+      mirror=${found%%/registry.terraform.io/hashicorp/aws/*}
+      echo "$mirror" >"$remembered"
+    fi
+  fi
+  mkdir -p "$CACHE_DIR/plugin-cache"
+  local config="$CACHE_DIR/terraformrc"
+  {
+    echo "plugin_cache_dir = \"$CACHE_DIR/plugin-cache\""
+    echo 'disable_checkpoint = true'
+    if [ -n "$mirror" ]; then
+      cat <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+EOF
+    fi
+  } >"$config.tmp"
+  mv "$config.tmp" "$config"
+  export TF_CLI_CONFIG_FILE=$config
+  [ -n "$mirror" ] && log "Terraform installs hashicorp/aws from the mirror at $mirror"
+  return 0
+}
+
+# ensure_cdktf_cli: cdktf-cli@0.20.11 from npm, installed once into the cache.
+ensure_cdktf_cli() {
+  local prefix="$CACHE_DIR/cdktf-cli-$CDKTF_CLI_VERSION"
+  if [ ! -x "$prefix/node_modules/.bin/cdktf" ]; then
+    need_node
+    log "installing cdktf-cli@$CDKTF_CLI_VERSION (once)"
+    npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "cdktf-cli@$CDKTF_CLI_VERSION" >&2
+  fi
+  export PATH="$prefix/node_modules/.bin:$PATH"
+  # Terraform must be on PATH for the CLI too.
+  ensure_terraform
+  export PATH="$(dirname "$TERRAFORM"):$PATH"
+}
+
+# synth_all: writes every stack to cdktf.out/stacks/<stack>/cdk.tf.json (no CLI needed: the app synthesizes itself).
+synth_all() {
+  need_go; need_node
+  (cd "$ROOT" && go run . >&2)
+}

@@ -1,0 +1,109 @@
+package stacks
+
+import (
+	"fmt"
+
+	"litellm-aws/constructs/database"
+	"litellm-aws/constructs/loadbalancer"
+	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/check"
+)
+
+// Profile is one scale of the deployment. The sizes are the defaults of the stack's deploy-time
+// variables, so `cdktf deploy <stack> --var desired_task_count=6` changes them without a rebuild.
+type Profile struct {
+	// StackName is the stack id and the prefix of every AWS name (the seed's $STACK_NAME). Required; at most
+	// 28 characters, as AWS caps load balancer names at 32.
+	StackName string
+	// Region is the AWS region. Default: us-east-1.
+	Region string
+	// DesiredTaskCount is the number of LiteLLM tasks. Required.
+	DesiredTaskCount int
+	// WorkersPerTask is LiteLLM's --num_workers. Default: 4.
+	WorkersPerTask int
+	// TaskCPU is each task's CPU units. Default: 4096.
+	TaskCPU int
+	// TaskMemoryMiB is each task's memory. Default: 8192.
+	TaskMemoryMiB int
+	// DBInstanceClass is the RDS instance class. Default: db.t3.medium.
+	DBInstanceClass string
+
+	// AvailabilityZones the network spans. Default: the region's a and b zones.
+	AvailabilityZones []string
+	// VPCCIDR is the VPC's block. Default: 10.0.0.0/16.
+	VPCCIDR string
+	// NatGatewayPerZone gives each zone its own NAT gateway. Default: false, one shared.
+	NatGatewayPerZone bool
+	// AllowedCIDRs may reach the load balancer. Default: anywhere.
+	AllowedCIDRs []string
+	// Image is the LiteLLM image. Default: ghcr.io/berriai/litellm-database:main-stable.
+	Image string
+	// LiteLLMConfig is a config.yaml to serve instead of the benchmark's fake-openai-endpoint model.
+	// Default: proxyservice.BenchmarkConfig.
+	LiteLLMConfig string
+	// DBMultiAZ keeps a standby database in a second zone. Default: false.
+	DBMultiAZ bool
+}
+
+// Benchmark is LiteLLM's published benchmark: 4 tasks x 4 vCPU x 8 GB, 4 workers each.
+func Benchmark() Profile { return Profile{StackName: "litellm-benchmark", DesiredTaskCount: 4} }
+
+// TwoInstance is the seed's reference configuration with 2 tasks.
+func TwoInstance() Profile { return Profile{StackName: "litellm-two-instance", DesiredTaskCount: 2} }
+
+// EightInstance is the seed's higher-throughput configuration with 8 tasks.
+func EightInstance() Profile {
+	return Profile{StackName: "litellm-eight-instance", DesiredTaskCount: 8}
+}
+
+// All returns every profile, in the order the README lists them.
+func All() []Profile { return []Profile{Benchmark(), TwoInstance(), EightInstance()} }
+
+// Defaults shared by every profile.
+const (
+	DefaultRegion = "us-east-1"
+)
+
+// WithDefaults returns a copy of p with every unset optional field set to its default.
+func (p Profile) WithDefaults() Profile {
+	if p.Region == "" {
+		p.Region = DefaultRegion
+	}
+	if p.WorkersPerTask == 0 {
+		p.WorkersPerTask = proxyservice.DefaultWorkersPerTask
+	}
+	if p.TaskCPU == 0 {
+		p.TaskCPU = proxyservice.DefaultCPU
+	}
+	if p.TaskMemoryMiB == 0 {
+		p.TaskMemoryMiB = proxyservice.DefaultMemoryMiB
+	}
+	if p.DBInstanceClass == "" {
+		p.DBInstanceClass = database.DefaultInstanceClass
+	}
+	return p
+}
+
+// MaxTaskCount is the most tasks the profile runs; it sizes the database connection pools.
+func (p Profile) MaxTaskCount() int { return p.DesiredTaskCount }
+
+// Validate checks the profile's sizes, which reach the constructs as deploy-time variables and so are
+// checked here rather than by the constructs. Everything else is checked by the constructs' own props.
+func (p Profile) Validate() error {
+	var errs check.Problems
+	errs.Name("StackName", p.StackName, loadbalancer.MaxNameLength)
+	errs.Range("DesiredTaskCount", float64(p.DesiredTaskCount), proxyservice.MinTasks, proxyservice.MaxTasks)
+	errs.Range("WorkersPerTask", float64(p.WorkersPerTask), proxyservice.MinWorkers, proxyservice.MaxWorkers)
+	if msg := proxyservice.CheckFargateSize(p.TaskCPU, p.TaskMemoryMiB); msg != "" {
+		errs.Addf("TaskCPU/TaskMemoryMiB: %s", msg)
+	}
+	budget, err := database.ConnectionBudget(p.DBInstanceClass)
+	if err != nil {
+		errs.Addf("DBInstanceClass: %v", err)
+	} else if p.DesiredTaskCount >= 1 && p.WorkersPerTask >= 1 {
+		if _, err := proxyservice.PoolLimit(budget, p.MaxTaskCount(), p.WorkersPerTask); err != nil {
+			errs.Addf("DBInstanceClass %s: %v", p.DBInstanceClass, err)
+		}
+	}
+	return errs.Err(fmt.Sprintf("profile %q", p.StackName))
+}

@@ -1,0 +1,133 @@
+package stacks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/constructs/database"
+	"litellm-aws/constructs/proxyservice"
+)
+
+// variables are the stack's deploy-time inputs, named as in the seed's Terraform option. Each holds a
+// Terraform token that the constructs take in place of a literal.
+type variables struct {
+	MasterKey          string
+	DBPassword         string
+	DesiredTaskCount   float64
+	WorkersPerTask     float64
+	TaskCPU            float64
+	TaskMemory         float64
+	DBInstanceClass    string
+	DeletionProtection cdktf.IResolvable
+}
+
+// rule is one validation block: an HCL condition over the variable and the sentence shown when it fails.
+type rule struct{ condition, message string }
+
+func newVariables(stack constructs.Construct, p Profile) variables {
+	sizes := proxyservice.FargateSizes
+	cpus := proxyservice.FargateCPUs()
+	var memories []int
+	seen := map[int]bool{}
+	for _, c := range cpus {
+		for _, m := range sizes[c].Memories() {
+			if !seen[m] {
+				seen[m] = true
+				memories = append(memories, m)
+			}
+		}
+	}
+	sort.Ints(memories)
+
+	v := variables{
+		// The sensitive inputs have no validation block: Terraform (1.11) prints the value of a variable that
+		// fails validation, sensitive or not. Their rules are preconditions on the resources that use them
+		// (the master key secret, the database), which plan checks just the same without showing the value.
+		MasterKey: *variable(stack, "master_key", "string", nil, true,
+			"LiteLLM master key (admin API key), stored in Secrets Manager as <stack>-master-key: "+proxyservice.MasterKeyRule+".").StringValue(),
+		DBPassword: *variable(stack, "db_password", "string", nil, true,
+			"Password of the database's litellm user: "+database.PasswordRule+".").StringValue(),
+		DesiredTaskCount: *variable(stack, "desired_task_count", "number", p.DesiredTaskCount, false,
+			"Number of LiteLLM tasks (the seed's DesiredTaskCount).",
+			wholeNumber("desired_task_count", proxyservice.MinTasks, proxyservice.MaxTasks)).NumberValue(),
+		WorkersPerTask: *variable(stack, "num_workers_per_task", "number", p.WorkersPerTask, false,
+			"LiteLLM worker processes per task, --num_workers (the seed's NumWorkersPerTask); one per vCPU is the benchmark's choice.",
+			wholeNumber("num_workers_per_task", proxyservice.MinWorkers, proxyservice.MaxWorkers)).NumberValue(),
+		TaskCPU: *variable(stack, "task_cpu", "number", p.TaskCPU, false,
+			"CPU units per task, 1024 per vCPU (the seed's TaskCPU). Must pair with task_memory as Fargate allows.",
+			oneOf("task_cpu", cpus)).NumberValue(),
+		TaskMemory: *variable(stack, "task_memory", "number", p.TaskMemoryMiB, false,
+			"Memory per task in MiB (the seed's TaskMemory). Must pair with task_cpu as Fargate allows: "+proxyservice.FargateSizesText()+".",
+			oneOf("task_memory", memories)).NumberValue(),
+		DBInstanceClass: *variable(stack, "db_instance_class", "string", p.DBInstanceClass, false,
+			"RDS for PostgreSQL instance class (the seed's DBInstanceClass). Its memory sets max_connections, which sizes LiteLLM's connection pools.",
+			rule{
+				fmt.Sprintf("contains(%s, var.db_instance_class)", hclList(database.InstanceClassNames())),
+				fmt.Sprintf("db_instance_class = \"${var.db_instance_class}\" is not an RDS for PostgreSQL 16 class this project knows: allowed %s.",
+					strings.Join(database.InstanceClassNames(), ", ")),
+			}).StringValue(),
+	}
+	dp := cdktf.NewTerraformVariable(stack, jsii.String("deletion_protection"), &cdktf.TerraformVariableConfig{
+		Type:    jsii.String("bool"),
+		Default: true,
+		Description: jsii.String("Protect the database and load balancer from deletion, and snapshot the database when it is deleted. " +
+			"Set false for throwaway benchmark runs, then `cdktf destroy` removes everything."),
+	})
+	v.DeletionProtection = dp.BooleanValue()
+	return v
+}
+
+func variable(stack constructs.Construct, name, typ string, def any, sensitive bool, description string, rules ...rule) cdktf.TerraformVariable {
+	var validations []*cdktf.TerraformVariableValidationConfig
+	for _, r := range rules {
+		validations = append(validations, &cdktf.TerraformVariableValidationConfig{
+			Condition:    jsii.String("${" + r.condition + "}"),
+			ErrorMessage: jsii.String(r.message),
+		})
+	}
+	return cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
+		Type:        jsii.String(typ),
+		Default:     def,
+		Description: jsii.String(description),
+		Sensitive:   jsii.Bool(sensitive),
+		Nullable:    jsii.Bool(false),
+		Validation:  &validations,
+	})
+}
+
+func wholeNumber(name string, min, max int) rule {
+	return rule{
+		fmt.Sprintf("var.%[1]s == floor(var.%[1]s) && var.%[1]s >= %[2]d && var.%[1]s <= %[3]d", name, min, max),
+		fmt.Sprintf("%[1]s = ${var.%[1]s} is out of range: allowed whole numbers %[2]d-%[3]d.", name, min, max),
+	}
+}
+
+func oneOf(name string, allowed []int) rule {
+	s := make([]string, len(allowed))
+	for i, a := range allowed {
+		s[i] = fmt.Sprint(a)
+	}
+	return rule{
+		fmt.Sprintf("contains([%s], var.%s)", strings.Join(s, ", "), name),
+		fmt.Sprintf("%[1]s = ${var.%[1]s} is not a Fargate size: allowed %[2]s.", name, strings.Join(s, ", ")),
+	}
+}
+
+// hclString quotes s as an HCL string literal: escapes, and $${ / %%{ so no template is started.
+func hclString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "${", "$${", "%{", "%%{", "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func hclList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = hclString(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
