@@ -90,14 +90,17 @@ func variable(stack constructs.Construct, name, typ string, def any, sensitive b
 			ErrorMessage: jsii.String(r.message),
 		})
 	}
-	return cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
+	config := &cdktf.TerraformVariableConfig{
 		Type:        jsii.String(typ),
 		Default:     def,
 		Description: jsii.String(description),
 		Sensitive:   jsii.Bool(sensitive),
 		Nullable:    jsii.Bool(false),
-		Validation:  &validations,
-	})
+	}
+	if len(validations) > 0 {
+		config.Validation = &validations
+	}
+	return cdktf.NewTerraformVariable(stack, jsii.String(name), config)
 }
 
 func wholeNumber(name string, min, max int) rule {

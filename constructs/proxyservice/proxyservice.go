@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -22,6 +23,7 @@ import (
 
 	"litellm-aws/constructs/database"
 	"litellm-aws/internal/awsiam"
+	"litellm-aws/internal/check"
 )
 
 // ProxyService is LiteLLM running on ECS.
@@ -176,7 +178,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 			CpuArchitecture:       jsii.String("X86_64"),
 		},
 		ContainerDefinitions: jsii.String(string(containerJSON)),
-		Lifecycle:            &cdktf.TerraformResourceLifecycle{Precondition: s.preconditions(p)},
+		Lifecycle:            s.preconditions(p),
 	})
 
 	cluster := ecscluster.NewEcsCluster(c, jsii.String("cluster"), &ecscluster.EcsClusterConfig{
@@ -275,7 +277,7 @@ func (s *ProxyService) poolLimit(p Props) float64 {
 }
 
 // preconditions repeat at plan time the checks Validate makes on literals, for deploy-time values.
-func (s *ProxyService) preconditions(p Props) *[]*cdktf.Precondition {
+func (s *ProxyService) preconditions(p Props) *cdktf.TerraformResourceLifecycle {
 	var out []*cdktf.Precondition
 	if !allLiteral(p.CPU, p.MemoryMiB) {
 		table := map[string][]int{}
@@ -299,11 +301,19 @@ func (s *ProxyService) preconditions(p Props) *[]*cdktf.Precondition {
 				*cdktf.Token_AsString(cdktf.Fn_Floor(cdktf.Op_Div(p.Database.ConnectionBudget, MinPoolLimit)), nil))),
 		})
 	}
-	return &out
+	if len(out) == 0 {
+		return nil
+	}
+	return &cdktf.TerraformResourceLifecycle{Precondition: &out}
 }
 
 // num writes a number, or a number token, as a string.
-func num(n float64) string { return *cdktf.Token_AsString(jsii.Number(n), nil) }
+func num(n float64) string {
+	if check.IsTokenNumber(n) {
+		return *cdktf.Token_AsString(jsii.Number(n), nil)
+	}
+	return strconv.FormatFloat(n, 'f', -1, 64)
+}
 
 var ecrImageRE = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)`)
 

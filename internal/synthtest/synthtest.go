@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -163,9 +164,23 @@ func Golden(t testing.TB, name, got string) {
 }
 
 func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep >= and & readable in failure messages and substring checks
+	if err := enc.Encode(v); err != nil {
 		panic(err)
 	}
-	return string(b)
+	return strings.TrimSuffix(buf.String(), "\n")
 }
+
+// RawLocals returns the locals block, whose values need not be objects.
+func (d *Doc) RawLocals() map[string]any {
+	l, _ := d.m["locals"].(map[string]any)
+	return l
+}
+
+// JSON renders any value compactly, for substring checks and failure messages.
+func JSON(v any) string { return mustJSON(v) }
+
+// Raw is the whole parsed document.
+func (d *Doc) Raw() map[string]any { return d.m }

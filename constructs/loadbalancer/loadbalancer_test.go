@@ -1,0 +1,125 @@
+package loadbalancer_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+
+	"litellm-aws/constructs/loadbalancer"
+	"litellm-aws/constructs/network"
+	"litellm-aws/internal/synthtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+func TestValidateRejects(t *testing.T) {
+	cases := []struct {
+		name   string
+		modify func(*loadbalancer.Props)
+		want   string
+	}{
+		{"name too long for ALB names", func(p *loadbalancer.Props) { p.Name = "litellm-benchmark-with-a-long-x" }, `Name "litellm-benchmark-with-a-long-x" is 31 characters long: allowed at most 28`},
+		{"upper case name", func(p *loadbalancer.Props) { p.Name = "LiteLLM" }, `Name "LiteLLM" is not a valid name`},
+		{"bad CIDR", func(p *loadbalancer.Props) { p.AllowedCIDRs = []string{"1.2.3.4"} }, `AllowedCIDRs "1.2.3.4" is not an IPv4 CIDR block`},
+		{"port", func(p *loadbalancer.Props) { p.TargetPort = 70000 }, "TargetPort 70000 is out of range: allowed 1-65535"},
+		{"health path", func(p *loadbalancer.Props) { p.HealthCheckPath = "health" }, `HealthCheckPath "health" is not a path`},
+		{"idle timeout", func(p *loadbalancer.Props) { p.IdleTimeoutSeconds = 5000 }, "IdleTimeoutSeconds 5000 is out of range: allowed 1-4000"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := loadbalancer.Props{Name: "litellm-test"}.WithDefaults()
+			tc.modify(&p)
+			if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v\nwant an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	p := loadbalancer.Props{Name: "n"}.WithDefaults()
+	if p.TargetPort != 4000 || p.HealthCheckPath != "/health/readiness" || p.IdleTimeoutSeconds != 300 ||
+		strings.Join(p.AllowedCIDRs, ",") != "0.0.0.0/0" || p.DeletionProtection != true {
+		t.Fatalf("defaults = %+v", p)
+	}
+}
+
+func TestLoadBalancer(t *testing.T) {
+	stack := synthtest.NewStack()
+	net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+	l := loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "litellm-test", Network: net, AllowedCIDRs: []string{"203.0.113.0/24", "198.51.100.0/24"}})
+	l.AllowTo("to-targets", jsii.String("sg-targets"))
+	doc := synthtest.Synth(t, stack)
+
+	alb := doc.One(t, *lb.Lb_TfResourceType())
+	checks := map[string]any{
+		"name": "litellm-test-alb", "internal": false, "load_balancer_type": "application",
+		"idle_timeout": float64(300), "drop_invalid_header_fields": true, "enable_deletion_protection": true,
+	}
+	for k, want := range checks {
+		if alb[k] != want {
+			t.Errorf("alb %s = %v, want %v", k, alb[k], want)
+		}
+	}
+	if subnets, _ := alb["subnets"].([]any); len(subnets) != 2 || !strings.Contains(subnets[0].(string), "public-us-east-1a") {
+		t.Errorf("alb subnets = %v, want the two public subnets", alb["subnets"])
+	}
+
+	tg := doc.One(t, *lbtargetgroup.LbTargetGroup_TfResourceType())
+	hc, _ := tg["health_check"].(map[string]any)
+	if tg["name"] != "litellm-test-tg" || tg["port"] != float64(4000) || tg["target_type"] != "ip" || tg["protocol"] != "HTTP" ||
+		hc["path"] != "/health/readiness" || hc["matcher"] != "200" {
+		t.Errorf("target group = %v", tg)
+	}
+	if len(tg["name"].(string)) > 32 || len(alb["name"].(string)) > 32 {
+		t.Errorf("names exceed AWS's 32 characters")
+	}
+
+	listener := doc.One(t, *lblistener.LbListener_TfResourceType())
+	action := listener["default_action"].([]any)[0].(map[string]any)
+	if listener["port"] != float64(80) || listener["protocol"] != "HTTP" || action["type"] != "forward" {
+		t.Errorf("listener = %v", listener)
+	}
+
+	// Ingress: exactly 80 and 443 from each allowed CIDR; nothing else.
+	ingress := doc.Resources(*vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType())
+	got := map[string]bool{}
+	for _, r := range ingress {
+		if r["from_port"] != r["to_port"] || r["ip_protocol"] != "tcp" {
+			t.Errorf("ingress rule is a range or not TCP: %v", r)
+		}
+		got[r["cidr_ipv4"].(string)+":"+port(r["from_port"])] = true
+	}
+	want := []string{"203.0.113.0/24:80", "203.0.113.0/24:443", "198.51.100.0/24:80", "198.51.100.0/24:443"}
+	if len(ingress) != len(want) {
+		t.Errorf("ingress rules = %v, want %v", got, want)
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("missing ingress %s; have %v", w, got)
+		}
+	}
+
+	// Egress: only to the targets' security group, on the target port.
+	egress := doc.One(t, *vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType())
+	if egress["referenced_security_group_id"] != "sg-targets" || egress["from_port"] != float64(4000) || egress["to_port"] != float64(4000) || egress["cidr_ipv4"] != nil {
+		t.Errorf("egress = %v", egress)
+	}
+}
+
+func port(v any) string {
+	f, _ := v.(float64)
+	return fmt.Sprint(int(f))
+}

@@ -1,0 +1,121 @@
+package proxyservice
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckFargateSize(t *testing.T) {
+	cases := []struct {
+		name      string
+		cpu, mem  int
+		wantError string
+	}{
+		{"benchmark size", 4096, 8192, ""},
+		{"smallest", 256, 512, ""},
+		{"largest", 16384, 122880, ""},
+		{"8 vCPU in 4 GiB steps", 8192, 20480, ""},
+		{"memory too small for 4 vCPU", 4096, 3000, "task memory 3000 MiB is not valid with 4096 CPU units: allowed 8192-30720 in steps of 1024"},
+		{"off-step for 8 vCPU", 8192, 17408, "task memory 17408 MiB is not valid with 8192 CPU units: allowed 16384-61440 in steps of 4096"},
+		{"not a CPU size", 3000, 8192, "task CPU 3000 is not a Fargate size: allowed 256, 512, 1024, 2048, 4096, 8192, 16384"},
+		{"256 with 4096", 256, 4096, "task memory 4096 MiB is not valid with 256 CPU units: allowed 512, 1024 or 2048"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CheckFargateSize(tc.cpu, tc.mem)
+			if got != tc.wantError {
+				t.Fatalf("CheckFargateSize(%d, %d) = %q, want %q", tc.cpu, tc.mem, got, tc.wantError)
+			}
+		})
+	}
+}
+
+func TestPoolLimit(t *testing.T) {
+	cases := []struct {
+		name                   string
+		budget, tasks, workers int
+		want                   int
+		wantError              string
+	}{
+		{"benchmark: 360 over 16 workers", 360, 4, 4, 20, ""}, // 22, capped at 20
+		{"eight-instance: 360 over 32 workers", 360, 8, 4, 11, ""},
+		{"ten tasks: 360 over 40 workers", 360, 10, 4, 9, ""},
+		{"boundary: exactly 5 each", 360, 18, 4, 5, ""}, // 72 workers x 5 = 360
+		{"boundary: one worker too many", 360, 73, 1, 4, "73 tasks x 1 workers x 5 connections = 365, but the database allows 360 for LiteLLM: allowed at most 72 workers in total"},
+		{"big class", 4000, 100, 32, 1, "100 tasks x 32 workers"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := PoolLimit(tc.budget, tc.tasks, tc.workers)
+			if got != tc.want {
+				t.Errorf("PoolLimit = %d, want %d", got, tc.want)
+			}
+			switch {
+			case tc.wantError == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case tc.wantError != "" && (err == nil || !strings.Contains(err.Error(), tc.wantError)):
+				t.Errorf("error = %v, want one containing %q", err, tc.wantError)
+			}
+			if err == nil && got*tc.tasks*tc.workers > tc.budget {
+				t.Errorf("limit %d x %d tasks x %d workers exceeds the budget %d", got, tc.tasks, tc.workers, tc.budget)
+			}
+		})
+	}
+}
+
+func TestMergeConfig(t *testing.T) {
+	t.Run("benchmark config gets production settings", func(t *testing.T) {
+		got, err := mergeConfig(BenchmarkConfig, 60)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			"model_name: fake-openai-endpoint",
+			"api_base: https://exampleopenaiendpoint-production.up.railway.app/",
+			"master_key: os.environ/LITELLM_MASTER_KEY",
+			"database_url: os.environ/DATABASE_URL",
+			"proxy_batch_write_at: 60",
+			"database_connection_pool_limit: 987654321",
+			"json_logs: true",
+		} {
+			if !strings.Contains(got, want) {
+				t.Errorf("merged config lacks %q:\n%s", want, got)
+			}
+		}
+		if renderConfig(got, "${local.x}") == got || !strings.Contains(renderConfig(got, "${local.x}"), "database_connection_pool_limit: ${local.x}") {
+			t.Errorf("renderConfig did not place the pool limit")
+		}
+	})
+	t.Run("user settings are kept", func(t *testing.T) {
+		got, err := mergeConfig("model_list:\n  - model_name: gpt\n    litellm_params: {model: openai/gpt-4o}\ngeneral_settings:\n  proxy_batch_write_at: 30\nlitellm_settings:\n  json_logs: false\n", 60)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"model_name: gpt", "proxy_batch_write_at: 30", "json_logs: false", "database_connection_pool_limit: 987654321"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("merged config lacks %q:\n%s", want, got)
+			}
+		}
+	})
+	t.Run("deterministic", func(t *testing.T) {
+		a, _ := mergeConfig(BenchmarkConfig, 60)
+		b, _ := mergeConfig(BenchmarkConfig, 60)
+		if a != b {
+			t.Fatal("two merges differ")
+		}
+	})
+	rejects := []struct{ name, config, want string }{
+		{"not YAML", "model_list: [", "not valid YAML"},
+		{"no models", "general_settings: {}\n", "model_list is missing or empty"},
+		{"master key in the file", "model_list: [{model_name: a}]\ngeneral_settings:\n  master_key: sk-plain-text\n", "general_settings.master_key must not be set in the config"},
+		{"database url in the file", "model_list: [{model_name: a}]\ngeneral_settings:\n  database_url: postgresql://u:p@h/db\n", "general_settings.database_url must not be set"},
+		{"settings not a mapping", "model_list: [{model_name: a}]\nlitellm_settings: [1]\n", "litellm_settings is a []interface {}: allowed a mapping"},
+	}
+	for _, tc := range rejects {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := mergeConfig(tc.config, 60); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("mergeConfig = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}

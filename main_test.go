@@ -1,0 +1,67 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	_ "litellm-aws/internal/synthtest" // -update, and the quiet Node.js banner
+	"litellm-aws/stacks"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// TestAppWritesEveryStack runs what `cdktf synth` runs and checks the files it leaves.
+func TestAppWritesEveryStack(t *testing.T) {
+	out := t.TempDir()
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(out)})
+	if err := build(app, stacks.All()); err != nil {
+		t.Fatal(err)
+	}
+	app.Synth()
+	for _, name := range []string{"litellm-benchmark", "litellm-two-instance", "litellm-eight-instance"} {
+		raw, err := os.ReadFile(filepath.Join(out, "stacks", name, "cdk.tf.json"))
+		if err != nil {
+			t.Fatalf("stack %s was not written: %v", name, err)
+		}
+		var doc struct {
+			Terraform struct {
+				Backend map[string]struct{ Path string } `json:"backend"`
+			} `json:"terraform"`
+			Resource map[string]map[string]any `json:"resource"`
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(doc.Resource["aws_ecs_service"]) != 1 || len(doc.Resource["aws_db_instance"]) != 1 || len(doc.Resource["aws_lb"]) != 1 {
+			t.Errorf("%s lacks its service, database or load balancer", name)
+		}
+		// State lives at the project root whatever the checkout's path, as cdktf's default does.
+		if got := doc.Terraform.Backend["local"].Path; got != "../../../terraform."+name+".tfstate" {
+			t.Errorf("%s state path = %q", name, got)
+		}
+	}
+	manifest, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil || !strings.Contains(string(manifest), "litellm-eight-instance") {
+		t.Errorf("manifest: %v", err)
+	}
+}
+
+func TestBuildReportsEveryBadProfile(t *testing.T) {
+	a, b := stacks.Benchmark(), stacks.TwoInstance()
+	a.DesiredTaskCount = 0
+	b.TaskCPU = 3
+	err := build(cdktf.Testing_App(nil), []stacks.Profile{a, b})
+	if err == nil || !strings.Contains(err.Error(), `profile "litellm-benchmark"`) || !strings.Contains(err.Error(), `profile "litellm-two-instance"`) {
+		t.Fatalf("build = %v, want problems of both profiles", err)
+	}
+}

@@ -1,0 +1,297 @@
+package stacks_test
+
+import (
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/synthtest"
+	"litellm-aws/stacks"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+var (
+	synthOnce sync.Mutex
+	synthed   = map[string]*synthtest.Doc{}
+)
+
+// synth synthesizes a profile's stack once per test run.
+func synth(t *testing.T, p stacks.Profile) *synthtest.Doc {
+	t.Helper()
+	synthOnce.Lock()
+	defer synthOnce.Unlock()
+	if d, ok := synthed[p.StackName]; ok {
+		return d
+	}
+	stack, err := stacks.New(cdktf.Testing_App(nil), p)
+	if err != nil {
+		t.Fatalf("stacks.New(%s): %v", p.StackName, err)
+	}
+	d := synthtest.Synth(t, stack)
+	synthed[p.StackName] = d
+	return d
+}
+
+func TestProfiles(t *testing.T) {
+	cases := []struct {
+		profile        stacks.Profile
+		tasks, workers float64
+		cpu, memory    float64
+		class          string
+	}{
+		{stacks.Benchmark(), 4, 4, 4096, 8192, "db.t3.medium"},
+		{stacks.TwoInstance(), 2, 4, 4096, 8192, "db.t3.medium"},
+		{stacks.EightInstance(), 8, 4, 4096, 8192, "db.t3.medium"},
+	}
+	if len(stacks.All()) != len(cases) {
+		t.Fatalf("stacks.All() has %d profiles, this table %d", len(stacks.All()), len(cases))
+	}
+	for _, tc := range cases {
+		name := tc.profile.StackName
+		t.Run(name, func(t *testing.T) {
+			doc := synth(t, tc.profile)
+			vars := doc.Block("variable")
+			defaults := map[string]any{
+				"desired_task_count": tc.tasks, "num_workers_per_task": tc.workers,
+				"task_cpu": tc.cpu, "task_memory": tc.memory, "db_instance_class": tc.class,
+			}
+			for v, want := range defaults {
+				if vars[v]["default"] != want {
+					t.Errorf("variable %s default = %v, want %v", v, vars[v]["default"], want)
+				}
+			}
+
+			// The seed's operational commands name these.
+			named := []struct{ typ, attr, want string }{
+				{*ecscluster.EcsCluster_TfResourceType(), "name", name + "-LiteLLM-Cluster"},
+				{*ecsservice.EcsService_TfResourceType(), "name", name + "-litellm-service"},
+				{*ecstaskdefinition.EcsTaskDefinition_TfResourceType(), "family", name + "-litellm"},
+				{*dbinstance.DbInstance_TfResourceType(), "identifier", name + "-litellm-db"},
+				{"aws_cloudwatch_log_group", "name", "/ecs/" + name + "-litellm"},
+				{*secretsmanagersecret.SecretsmanagerSecret_TfResourceType(), "name", name + "-master-key"},
+				{*lb.Lb_TfResourceType(), "name", name + "-alb"},
+				{*lbtargetgroup.LbTargetGroup_TfResourceType(), "name", name + "-tg"},
+			}
+			for _, n := range named {
+				if got := doc.Where(n.typ, map[string]any{n.attr: n.want}); len(got) != 1 {
+					t.Errorf("%s with %s = %q: found %d", n.typ, n.attr, n.want, len(got))
+				}
+				if (n.typ == *lb.Lb_TfResourceType() || n.typ == *lbtargetgroup.LbTargetGroup_TfResourceType()) && len(n.want) > 32 {
+					t.Errorf("%s name %q is over AWS's 32 characters", n.typ, n.want)
+				}
+			}
+
+			svc := doc.One(t, *ecsservice.EcsService_TfResourceType())
+			if svc["desired_count"] != "${var.desired_task_count}" {
+				t.Errorf("desired_count = %v, want the variable", svc["desired_count"])
+			}
+			td := doc.One(t, *ecstaskdefinition.EcsTaskDefinition_TfResourceType())
+			if td["cpu"] != "${var.task_cpu}" || td["memory"] != "${var.task_memory}" || !strings.Contains(td["container_definitions"].(string), `"--num_workers","${var.num_workers_per_task}"`) {
+				t.Errorf("task sizes are not the variables: cpu %v memory %v", td["cpu"], td["memory"])
+			}
+			db := doc.One(t, *dbinstance.DbInstance_TfResourceType())
+			if db["instance_class"] != "${var.db_instance_class}" || db["storage_encrypted"] != true || db["publicly_accessible"] != false {
+				t.Errorf("db = %v", db)
+			}
+
+			provider := synthtest.JSON(doc.Raw()["provider"])
+			if !strings.Contains(provider, `"region":"us-east-1"`) || !strings.Contains(provider, `"Stack":"`+name+`"`) {
+				t.Errorf("provider = %s", provider)
+			}
+			if v := synthtest.JSON(doc.Raw()["terraform"]); !strings.Contains(v, `"version":">= 5.84.0, < 6.0.0"`) {
+				t.Errorf("provider version constraint: %s", v)
+			}
+		})
+	}
+}
+
+func TestGolden(t *testing.T) {
+	for _, p := range stacks.All() {
+		t.Run(p.StackName, func(t *testing.T) {
+			synthtest.Golden(t, p.StackName+".json", synth(t, p).JSON)
+		})
+	}
+}
+
+func TestSynthIsDeterministic(t *testing.T) {
+	p := stacks.TwoInstance()
+	first := synth(t, p).JSON
+	stack, err := stacks.New(cdktf.Testing_App(nil), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := synthtest.Synth(t, stack).JSON; again != first {
+		t.Fatal("two syntheses of the same profile differ")
+	}
+}
+
+func TestVariables(t *testing.T) {
+	doc := synth(t, stacks.Benchmark())
+	vars := doc.Block("variable")
+	want := []string{"db_instance_class", "db_password", "deletion_protection", "desired_task_count", "master_key", "num_workers_per_task", "task_cpu", "task_memory"}
+	if got := synthtest.Names(vars); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("variables = %v, want %v", got, want)
+	}
+	for name, v := range vars {
+		if d, _ := v["description"].(string); len(d) < 20 {
+			t.Errorf("variable %s has no real description: %q", name, d)
+		}
+		sensitive := name == "master_key" || name == "db_password"
+		if (v["sensitive"] == true) != sensitive {
+			t.Errorf("variable %s sensitive = %v", name, v["sensitive"])
+		}
+		switch {
+		case sensitive:
+			// Required (no default) and checked by a precondition rather than a validation block, which
+			// Terraform would print the value of.
+			if _, has := v["default"]; has || v["validation"] != nil {
+				t.Errorf("sensitive variable %s has a default or a validation block: %v", name, v)
+			}
+			if !strings.Contains(doc.JSON, `can(regex(`) || !strings.Contains(doc.JSON, `var.`+name+`))}`) {
+				t.Errorf("no precondition checks %s", name)
+			}
+		case name == "deletion_protection":
+			if v["type"] != "bool" || v["default"] != true {
+				t.Errorf("deletion_protection = %v", v)
+			}
+		default:
+			rules, _ := v["validation"].([]any)
+			if len(rules) == 0 {
+				t.Errorf("variable %s has no validation", name)
+			}
+			for _, r := range rules {
+				msg := r.(map[string]any)["error_message"].(string)
+				if !strings.Contains(msg, name) || !strings.Contains(msg, "${var."+name+"}") || !strings.Contains(msg, "allowed") {
+					t.Errorf("variable %s: message must name the input, its value and what is allowed: %q", name, msg)
+				}
+			}
+		}
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	doc := synth(t, stacks.Benchmark())
+	outs := doc.Block("output")
+	for _, name := range []string{"load_balancer_url", "api_endpoint", "cluster_name", "service_name", "log_group_name", "db_instance_endpoint", "master_key_secret_name"} {
+		o, ok := outs[name]
+		if !ok {
+			t.Errorf("output %s is missing", name)
+			continue
+		}
+		if d, _ := o["description"].(string); d == "" {
+			t.Errorf("output %s has no description", name)
+		}
+	}
+	checks := map[string]string{
+		"load_balancer_url":      `^http://\$\{aws_lb\.[^}]+\.dns_name\}$`,
+		"api_endpoint":           `^http://\$\{aws_lb\.[^}]+\.dns_name\}/v1$`,
+		"cluster_name":           `^litellm-benchmark-LiteLLM-Cluster$`,
+		"service_name":           `^litellm-benchmark-litellm-service$`,
+		"log_group_name":         `^/ecs/litellm-benchmark-litellm$`,
+		"master_key_secret_name": `^litellm-benchmark-master-key$`,
+	}
+	for name, re := range checks {
+		if v, _ := outs[name]["value"].(string); !regexp.MustCompile(re).MatchString(v) {
+			t.Errorf("output %s = %q, want %s", name, v, re)
+		}
+	}
+}
+
+// TestSecretsFlow lists every place the two secrets are referenced: only where they must be, never in an
+// output, a task definition or an environment variable.
+func TestSecretsFlow(t *testing.T) {
+	for _, p := range stacks.All() {
+		doc := synth(t, p)
+		for _, secret := range []string{"var.master_key", "var.db_password"} {
+			var places []string
+			for typ, rs := range doc.Raw()["resource"].(map[string]any) {
+				for name, r := range rs.(map[string]any) {
+					for attr, v := range r.(map[string]any) {
+						if strings.Contains(synthtest.JSON(v), secret) {
+							places = append(places, typ+"."+attr)
+							_ = name
+						}
+					}
+				}
+			}
+			for _, block := range []string{"output", "locals"} {
+				if strings.Contains(synthtest.JSON(doc.Raw()[block]), secret) {
+					places = append(places, block)
+				}
+			}
+			sort.Strings(places)
+			want := map[string]string{
+				"var.master_key":  "aws_secretsmanager_secret_version.lifecycle,aws_secretsmanager_secret_version.secret_string",
+				"var.db_password": "aws_db_instance.lifecycle,aws_db_instance.password,aws_secretsmanager_secret_version.secret_string",
+			}[secret]
+			if got := strings.Join(places, ","); got != want {
+				t.Errorf("%s: %s is used in %s, want only %s", p.StackName, secret, got, want)
+			}
+		}
+	}
+}
+
+func TestProfileValidation(t *testing.T) {
+	cases := []struct {
+		name   string
+		modify func(*stacks.Profile)
+		want   string
+	}{
+		{"long name", func(p *stacks.Profile) { p.StackName = "litellm-benchmark-far-too-long" }, `StackName "litellm-benchmark-far-too-long" is 30 characters long: allowed at most 28`},
+		{"zero tasks", func(p *stacks.Profile) { p.DesiredTaskCount = 0 }, "DesiredTaskCount 0 is out of range: allowed whole numbers 1-100"},
+		{"too many workers", func(p *stacks.Profile) { p.WorkersPerTask = 64 }, "WorkersPerTask 64 is out of range: allowed whole numbers 1-32"},
+		{"Fargate pair", func(p *stacks.Profile) { p.TaskMemoryMiB = 3000 }, "task memory 3000 MiB is not valid with 4096 CPU units: allowed 8192-30720 in steps of 1024"},
+		{"unknown class", func(p *stacks.Profile) { p.DBInstanceClass = "db.t3.mega" }, `instance class "db.t3.mega" is not one this project knows`},
+		{"budget", func(p *stacks.Profile) { p.DesiredTaskCount, p.DBInstanceClass = 8, "db.t3.micro" }, "database connection budget exceeded: 8 tasks x 4 workers x 5 connections = 160, but the database allows 89"},
+		{"budget boundary fits", func(p *stacks.Profile) { p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 17, 1, "db.t3.micro" }, ""},
+		{"budget boundary exceeded", func(p *stacks.Profile) { p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 18, 1, "db.t3.micro" }, "18 tasks x 1 workers x 5 connections = 90, but the database allows 89"},
+		{"zone", func(p *stacks.Profile) { p.AvailabilityZones = []string{"us-east-1a", "us-west-2b"} }, `zone "us-west-2b" is not in region us-east-1`},
+		{"allowed CIDR", func(p *stacks.Profile) { p.AllowedCIDRs = []string{"10.1.2.3/8"} }, `AllowedCIDRs "10.1.2.3/8" has host bits set`},
+		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image "not an image" is not a container image reference`},
+		{"config", func(p *stacks.Profile) { p.LiteLLMConfig = "model_list: []" }, "Config: model_list is missing or empty"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := stacks.Benchmark()
+			tc.modify(&p)
+			_, err := stacks.New(cdktf.Testing_App(nil), p)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("stacks.New = %v, want no error", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("stacks.New = %v\nwant an error containing %q", err, tc.want)
+			}
+		})
+	}
+	t.Run("every problem at once", func(t *testing.T) {
+		p := stacks.Benchmark()
+		p.DesiredTaskCount, p.TaskCPU, p.Image, p.VPCCIDR = 0, 3000, "x y", "10.0.0.0/8"
+		_, err := stacks.New(cdktf.Testing_App(nil), p)
+		for _, want := range []string{"DesiredTaskCount", "task CPU 3000", "Image", "CIDR"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("want a problem about %s in %v", want, err)
+			}
+		}
+	})
+}
