@@ -261,8 +261,12 @@ func TestProfileValidation(t *testing.T) {
 		{"Fargate pair", func(p *stacks.Profile) { p.TaskMemoryMiB = 3000 }, "task memory 3000 MiB is not valid with 4096 CPU units: allowed 8192-30720 in steps of 1024"},
 		{"unknown class", func(p *stacks.Profile) { p.DBInstanceClass = "db.t3.mega" }, `instance class "db.t3.mega" is not one this project knows`},
 		{"budget", func(p *stacks.Profile) { p.DesiredTaskCount, p.DBInstanceClass = 8, "db.t3.micro" }, "database connection budget exceeded: 8 tasks x 4 workers x 5 connections = 160, but the database allows 89"},
-		{"budget boundary fits", func(p *stacks.Profile) { p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 17, 1, "db.t3.micro" }, ""},
-		{"budget boundary exceeded", func(p *stacks.Profile) { p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 18, 1, "db.t3.micro" }, "18 tasks x 1 workers x 5 connections = 90, but the database allows 89"},
+		{"budget boundary fits", func(p *stacks.Profile) {
+			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 17, 1, "db.t3.micro"
+		}, ""},
+		{"budget boundary exceeded", func(p *stacks.Profile) {
+			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 18, 1, "db.t3.micro"
+		}, "18 tasks x 1 workers x 5 connections = 90, but the database allows 89"},
 		{"zone", func(p *stacks.Profile) { p.AvailabilityZones = []string{"us-east-1a", "us-west-2b"} }, `zone "us-west-2b" is not in region us-east-1`},
 		{"allowed CIDR", func(p *stacks.Profile) { p.AllowedCIDRs = []string{"10.1.2.3/8"} }, `AllowedCIDRs "10.1.2.3/8" has host bits set`},
 		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image "not an image" is not a container image reference`},

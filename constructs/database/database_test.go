@@ -71,7 +71,7 @@ func TestValidateRejects(t *testing.T) {
 
 func TestConnectionBudget(t *testing.T) {
 	cases := []struct {
-		class          string
+		class           string
 		maxConn, budget int
 	}{
 		{"db.t3.micro", 112, 89},     // 1 GiB / 9531392

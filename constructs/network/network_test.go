@@ -79,9 +79,9 @@ func TestDefaults(t *testing.T) {
 
 func TestTopology(t *testing.T) {
 	cases := []struct {
-		name                               string
-		zones                              []string
-		perZone                            bool
+		name                                      string
+		zones                                     []string
+		perZone                                   bool
 		wantNAT, wantSubnets, wantRTs, wantRoutes int
 	}{
 		{"two zones, one shared NAT", []string{"us-east-1a", "us-east-1b"}, false, 1, 4, 3, 3},
