@@ -14,7 +14,14 @@ import (
 
 func main() {
 	app := cdktf.NewApp(nil)
-	if err := build(app, stacks.All()); err != nil {
+	profiles := stacks.All()
+	// The local-emulator switch: explicit, never a default.
+	if endpoint := os.Getenv(stacks.EndpointEnv); endpoint != "" {
+		for i := range profiles {
+			profiles[i].Endpoint = endpoint
+		}
+	}
+	if err := build(app, profiles); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}

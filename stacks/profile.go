@@ -43,6 +43,10 @@ type Profile struct {
 	LiteLLMConfig string
 	// DBMultiAZ keeps a standby database in a second zone. Default: false.
 	DBMultiAZ bool
+
+	// Endpoint sends every AWS API call to a local emulator at this URL instead of AWS, with fake
+	// credentials; main sets it from LITELLM_AWS_ENDPOINT. Loopback addresses only. Default: empty, real AWS.
+	Endpoint string
 }
 
 // Benchmark is LiteLLM's published benchmark: 4 tasks x 4 vCPU x 8 GB, 4 workers each.
@@ -92,6 +96,7 @@ func (p Profile) MaxTaskCount() int { return p.DesiredTaskCount }
 func (p Profile) Validate() error {
 	var errs check.Problems
 	errs.Name("StackName", p.StackName, loadbalancer.MaxNameLength)
+	checkEndpoint(&errs, p.Endpoint)
 	errs.Range("DesiredTaskCount", float64(p.DesiredTaskCount), proxyservice.MinTasks, proxyservice.MaxTasks)
 	errs.Range("WorkersPerTask", float64(p.WorkersPerTask), proxyservice.MinWorkers, proxyservice.MaxWorkers)
 	if msg := proxyservice.CheckFargateSize(p.TaskCPU, p.TaskMemoryMiB); msg != "" {

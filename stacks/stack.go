@@ -65,7 +65,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		return nil, err
 	}
 
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{
+	providerConfig := &provider.AwsProviderConfig{
 		Region: jsii.String(p.Region),
 		// Every taggable resource carries these, so cost reports and the console group them by stack.
 		DefaultTags: &[]*provider.AwsProviderDefaultTags{{
@@ -75,7 +75,11 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 				"ManagedBy": jsii.String("cdktf"),
 			},
 		}},
-	})
+	}
+	if p.Endpoint != "" {
+		emulate(providerConfig, p.Endpoint)
+	}
+	provider.NewAwsProvider(stack, jsii.String("aws"), providerConfig)
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(ProviderVersion))
 	// The default local backend writes an absolute path, which would differ between checkouts; this is the
 	// same file (terraform.<stack>.tfstate at the project root), relative to cdktf.out/stacks/<stack>.

@@ -271,6 +271,9 @@ func TestProfileValidation(t *testing.T) {
 		{"allowed CIDR", func(p *stacks.Profile) { p.AllowedCIDRs = []string{"10.1.2.3/8"} }, `AllowedCIDRs "10.1.2.3/8" has host bits set`},
 		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image "not an image" is not a container image reference`},
 		{"config", func(p *stacks.Profile) { p.LiteLLMConfig = "model_list: []" }, "Config: model_list is missing or empty"},
+		{"endpoint off this machine", func(p *stacks.Profile) { p.Endpoint = "http://10.0.0.5:4566" }, `Endpoint "http://10.0.0.5:4566" (LITELLM_AWS_ENDPOINT) is not on this machine: allowed loopback addresses only`},
+		{"endpoint not a URL", func(p *stacks.Profile) { p.Endpoint = "127.0.0.1:4566" }, `Endpoint "127.0.0.1:4566" (LITELLM_AWS_ENDPOINT) is not a URL`},
+		{"endpoint on loopback", func(p *stacks.Profile) { p.Endpoint = "http://localhost:4566" }, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -298,4 +301,55 @@ func TestProfileValidation(t *testing.T) {
 			}
 		}
 	})
+}
+
+// serviceOf maps a resource type to the provider endpoint key that serves it.
+func serviceOf(typ string) string {
+	for prefix, svc := range map[string]string{
+		"aws_vpc": "ec2", "aws_subnet": "ec2", "aws_internet_gateway": "ec2", "aws_nat_gateway": "ec2", "aws_eip": "ec2",
+		"aws_route": "ec2", "aws_security_group": "ec2", "aws_default_security_group": "ec2", "aws_flow_log": "ec2",
+		"aws_ecs_": "ecs", "aws_lb": "elbv2", "aws_db_": "rds", "aws_iam_": "iam", "aws_s3_": "s3",
+		"aws_secretsmanager_": "secretsmanager", "aws_cloudwatch_log_": "logs", "aws_cloudwatch_metric_alarm": "cloudwatch",
+		"aws_cloudwatch_dashboard": "cloudwatch", "aws_elasticache_": "elasticache", "aws_appautoscaling_": "appautoscaling",
+		"aws_sns_": "sns", "aws_kms_": "kms", "aws_route53_": "route53", "aws_acm_": "acm", "aws_wafv2_": "wafv2",
+	} {
+		if strings.HasPrefix(typ, prefix) {
+			return svc
+		}
+	}
+	return ""
+}
+
+// TestEmulatorEndpoint: the local switch sends every service the stack uses to the emulator, with the
+// checks that need real AWS off; without it the provider talks to AWS as usual.
+func TestEmulatorEndpoint(t *testing.T) {
+	p := stacks.Benchmark()
+	p.Endpoint = "http://127.0.0.1:4566"
+	stack, err := stacks.New(cdktf.Testing_App(nil), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := synthtest.Synth(t, stack)
+	providers := doc.Raw()["provider"].(map[string]any)["aws"].([]any)
+	aws := providers[0].(map[string]any)
+	endpoints := aws["endpoints"].([]any)[0].(map[string]any)
+	for _, typ := range doc.Types() {
+		svc := serviceOf(typ)
+		if svc == "" {
+			t.Errorf("resource type %s: which endpoint serves it? add it to serviceOf and to the emulate switch", typ)
+			continue
+		}
+		if endpoints[svc] != "http://127.0.0.1:4566" {
+			t.Errorf("%s (%s) is not sent to the emulator: endpoints = %v", typ, svc, endpoints)
+		}
+	}
+	for _, k := range []string{"skip_credentials_validation", "skip_requesting_account_id", "s3_use_path_style"} {
+		if aws[k] != true {
+			t.Errorf("provider %s = %v", k, aws[k])
+		}
+	}
+	real := synth(t, stacks.Benchmark()).Raw()["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
+	if real["endpoints"] != nil || real["skip_credentials_validation"] != nil {
+		t.Errorf("the real stacks carry emulator settings: %v", real)
+	}
 }

@@ -1,0 +1,193 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/tftest"
+	"litellm-aws/stacks"
+)
+
+// Inputs a user would give; recognizable, so a test can tell if one leaks.
+const (
+	goodMasterKey  = "sk-test-0123456789abcdef"
+	goodDBPassword = "Benchmark-Passw0rd-42"
+)
+
+// synthAll writes every stack as `cdktf synth` does, into a temporary cdktf.out.
+func synthAll(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "cdktf.out")
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(out)})
+	for _, p := range stacks.All() {
+		if _, err := stacks.New(app, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app.Synth()
+	return filepath.Join(out, "stacks")
+}
+
+func vars(extra ...string) []string {
+	args := []string{"-var", "master_key=" + goodMasterKey, "-var", "db_password=" + goodDBPassword}
+	for _, e := range extra {
+		args = append(args, "-var", e)
+	}
+	return args
+}
+
+// TestTerraformPlansEveryProfile: init from the provider mirror, validate, and plan with fake credentials
+// and no network; the plan creates exactly the resources synthesized, with the profile's sizes.
+func TestTerraformPlansEveryProfile(t *testing.T) {
+	tf := tftest.Setup(t)
+	dir := synthAll(t)
+	want := map[string]float64{"litellm-benchmark": 4, "litellm-two-instance": 2, "litellm-eight-instance": 8}
+	for _, p := range stacks.All() {
+		t.Run(p.StackName, func(t *testing.T) {
+			d := filepath.Join(dir, p.StackName)
+			tftest.WriteOfflineOverride(t, d)
+			tf.Must(t, d, 5*time.Minute, "init", "-input=false")
+			tf.Must(t, d, 2*time.Minute, "validate")
+			tf.Must(t, d, 5*time.Minute, append([]string{"plan", "-input=false", "-lock=false", "-out=tfplan"}, vars()...)...)
+			shown := tf.Must(t, d, 2*time.Minute, "show", "-json", "tfplan")
+
+			var plan struct {
+				ResourceChanges []struct {
+					Address string
+					Type    string
+					Change  struct {
+						Actions []string
+						After   map[string]any
+					}
+				} `json:"resource_changes"`
+				Variables map[string]struct{ Value any } `json:"variables"`
+			}
+			if err := json.Unmarshal([]byte(shown), &plan); err != nil {
+				t.Fatal(err)
+			}
+			synthesized := synthCount(t, filepath.Join(d, "cdk.tf.json"))
+			if len(plan.ResourceChanges) != synthesized {
+				t.Errorf("plan has %d resource changes, the stack %d resources", len(plan.ResourceChanges), synthesized)
+			}
+			for _, rc := range plan.ResourceChanges {
+				if strings.Join(rc.Change.Actions, ",") != "create" {
+					t.Errorf("%s: %v on a fresh plan", rc.Address, rc.Change.Actions)
+				}
+				switch rc.Type {
+				case "aws_ecs_service":
+					if rc.Change.After["desired_count"] != want[p.StackName] {
+						t.Errorf("planned desired_count = %v, want %v", rc.Change.After["desired_count"], want[p.StackName])
+					}
+				case "aws_s3_object":
+					if c, _ := rc.Change.After["content"].(string); !strings.Contains(c, "database_connection_pool_limit: ") || strings.Contains(c, "${") {
+						t.Errorf("config.yaml is not fully rendered:\n%s", c)
+					}
+				}
+			}
+			if strings.Contains(shown, goodMasterKey) && !strings.Contains(shown, `"sensitive_values"`) {
+				t.Errorf("the plan shows the master key in plain text")
+			}
+		})
+	}
+}
+
+func synthCount(t *testing.T, path string) int {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Resource map[string]map[string]any }
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, rs := range doc.Resource {
+		n += len(rs)
+	}
+	return n
+}
+
+// TestTerraformRejectsBadInput: every deploy-time rule stops the plan, names the input and what is
+// allowed, and never prints a sensitive value.
+func TestTerraformRejectsBadInput(t *testing.T) {
+	tf := tftest.Setup(t)
+	d := filepath.Join(synthAll(t), "litellm-benchmark")
+	tftest.WriteOfflineOverride(t, d)
+	tf.Must(t, d, 5*time.Minute, "init", "-input=false")
+
+	cases := []struct {
+		name      string
+		masterKey string // default goodMasterKey
+		password  string // default goodDBPassword
+		vars      []string
+		want      []string
+	}{
+		{name: "master key without sk-", masterKey: "pk-0123456789abcdefXYZ",
+			want: []string{"master_key (not shown, it is sensitive) is not a LiteLLM master key", `allowed "sk-" followed by at least 16`}},
+		{name: "short master key", masterKey: "sk-short-key", want: []string{"master_key (not shown, it is sensitive)"}},
+		{name: "short password", password: "Sh0rt!",
+			want: []string{"db_password (not shown, it is sensitive) does not meet RDS's rules", `allowed 8-128 printable ASCII characters except / " @ and space`}},
+		{name: "password with @", password: "user@Passw0rd-long", want: []string{"db_password (not shown, it is sensitive)"}},
+		{name: "zero tasks", vars: []string{"desired_task_count=0"},
+			want: []string{"desired_task_count = 0 is out of range: allowed whole numbers 1-100"}},
+		{name: "fractional workers", vars: []string{"num_workers_per_task=2.5"},
+			want: []string{"num_workers_per_task = 2.5 is out of range: allowed whole numbers 1-32"}},
+		{name: "CPU Fargate lacks", vars: []string{"task_cpu=3000"},
+			want: []string{"task_cpu = 3000 is not a Fargate size: allowed 256, 512, 1024, 2048, 4096, 8192, 16384"}},
+		{name: "memory Fargate lacks", vars: []string{"task_memory=8000"}, want: []string{"task_memory = 8000 is not a Fargate size"}},
+		{name: "pair Fargate rejects", vars: []string{"task_cpu=4096", "task_memory=4096"},
+			want: []string{"task_memory = 4096 MiB is not valid with task_cpu = 4096", "4096: 8192-30720 in steps of 1024"}},
+		{name: "unknown instance class", vars: []string{"db_instance_class=db.t2.nano"},
+			want: []string{`db_instance_class = "db.t2.nano" is not an RDS for PostgreSQL 16 class this project knows: allowed`}},
+		{name: "connection budget", vars: []string{"desired_task_count=100"},
+			want: []string{"Database connection budget exceeded: 100 tasks x 4 workers need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			key, password := or(tc.masterKey, goodMasterKey), or(tc.password, goodDBPassword)
+			args := []string{"plan", "-input=false", "-lock=false", "-var", "master_key=" + key, "-var", "db_password=" + password}
+			for _, v := range tc.vars {
+				args = append(args, "-var", v)
+			}
+			r := tf.Run(t, d, 5*time.Minute, args...)
+			if r.Code == 0 {
+				t.Fatalf("plan succeeded with %v", tc.vars)
+			}
+			flat := strings.Join(strings.Fields(r.Output), " ")
+			for _, w := range tc.want {
+				if !strings.Contains(flat, strings.Join(strings.Fields(w), " ")) {
+					t.Errorf("plan output lacks %q:\n%s", w, tailOf(r.Output))
+				}
+			}
+			for _, secret := range []string{key, password} {
+				if strings.Contains(r.Output, secret) {
+					t.Errorf("plan output shows the sensitive value %q", secret)
+				}
+			}
+		})
+	}
+}
+
+func tailOf(s string) string {
+	if i := strings.Index(s, "Error:"); i >= 0 {
+		return s[i:]
+	}
+	if len(s) > 3000 {
+		return s[len(s)-3000:]
+	}
+	return s
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
