@@ -14,14 +14,12 @@ import (
 
 func main() {
 	app := cdktf.NewApp(nil)
-	profiles := stacks.All()
-	// The local-emulator switch: explicit, never a default.
-	if endpoint := os.Getenv(stacks.EndpointEnv); endpoint != "" {
-		for i := range profiles {
-			profiles[i].Endpoint = endpoint
-		}
+	// Features that change which resources exist are switched on from the environment (see README).
+	profiles, err := stacks.FromEnv(stacks.All(), os.Getenv)
+	if err == nil {
+		err = build(app, profiles)
 	}
-	if err := build(app, profiles); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}

@@ -43,6 +43,13 @@ type Profile struct {
 	LiteLLMConfig string
 	// DBMultiAZ keeps a standby database in a second zone. Default: false.
 	DBMultiAZ bool
+	// Autoscaling adds ECS target tracking on CPU between the autoscaling_min_task_count and
+	// autoscaling_max_task_count variables (2 and 10 by default, as in the seed). Default: false, the
+	// benchmark's fixed task count. Set from LITELLM_AUTOSCALING.
+	Autoscaling bool
+	// AutoscalingRequestsPerTarget adds target tracking on ALB requests per task per minute; 0 leaves it
+	// off. Default: 0.
+	AutoscalingRequestsPerTarget int
 
 	// Endpoint sends every AWS API call to a local emulator at this URL instead of AWS, with fake
 	// credentials; main sets it from LITELLM_AWS_ENDPOINT. Loopback addresses only. Default: empty, real AWS.
@@ -88,8 +95,14 @@ func (p Profile) WithDefaults() Profile {
 	return p
 }
 
-// MaxTaskCount is the most tasks the profile runs; it sizes the database connection pools.
-func (p Profile) MaxTaskCount() int { return p.DesiredTaskCount }
+// MaxTaskCount is the most tasks the profile runs (the autoscaling maximum's default when autoscaling is
+// on); it sizes the database connection pools.
+func (p Profile) MaxTaskCount() int {
+	if p.Autoscaling {
+		return max(p.DesiredTaskCount, proxyservice.DefaultAutoscalingMaxCount)
+	}
+	return p.DesiredTaskCount
+}
 
 // Validate checks the profile's sizes, which reach the constructs as deploy-time variables and so are
 // checked here rather than by the constructs. Everything else is checked by the constructs' own props.

@@ -55,6 +55,12 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		CPU:            vars.TaskCPU,
 		MemoryMiB:      vars.TaskMemory,
 		Config:         p.LiteLLMConfig,
+
+		Autoscaling:                  p.Autoscaling,
+		MinCount:                     vars.MinTaskCount,
+		MaxCount:                     vars.MaxTaskCount,
+		AutoscalingCPUTargetPercent:  vars.CPUTargetPercent,
+		AutoscalingRequestsPerTarget: p.AutoscalingRequestsPerTarget,
 	}
 	if err := errors.Join(p.Validate(),
 		netProps.WithDefaults().Validate(),

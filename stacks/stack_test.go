@@ -353,3 +353,62 @@ func TestEmulatorEndpoint(t *testing.T) {
 		t.Errorf("the real stacks carry emulator settings: %v", real)
 	}
 }
+
+func TestFromEnv(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		check   func(p stacks.Profile) bool
+		wantErr string
+	}{
+		{"nothing set", nil, func(p stacks.Profile) bool { return !p.Autoscaling && p.Endpoint == "" }, ""},
+		{"autoscaling on", map[string]string{"LITELLM_AUTOSCALING": "on"}, func(p stacks.Profile) bool { return p.Autoscaling }, ""},
+		{"endpoint", map[string]string{"LITELLM_AWS_ENDPOINT": "http://127.0.0.1:5000"}, func(p stacks.Profile) bool { return p.Endpoint == "http://127.0.0.1:5000" }, ""},
+		{"bad switch", map[string]string{"LITELLM_AUTOSCALING": "maybe"}, nil, `LITELLM_AUTOSCALING="maybe": not a switch: allowed on or off`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := stacks.FromEnv(stacks.All(), func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("FromEnv = %v, want an error containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || len(got) != 3 {
+				t.Fatalf("FromEnv = %v, %v", got, err)
+			}
+			for _, p := range got {
+				if !tc.check(p) {
+					t.Errorf("%s: %+v", p.StackName, p)
+				}
+			}
+		})
+	}
+}
+
+func TestAutoscalingProfile(t *testing.T) {
+	for _, base := range []stacks.Profile{stacks.Benchmark(), stacks.EightInstance()} {
+		p := base
+		p.Autoscaling = true
+		stack, err := stacks.New(cdktf.Testing_App(nil), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := synthtest.Synth(t, stack)
+		vars := doc.Block("variable")
+		for name, want := range map[string]float64{"autoscaling_min_task_count": 2, "autoscaling_max_task_count": 10, "autoscaling_cpu_target_percent": 70} {
+			if vars[name]["default"] != want || vars[name]["validation"] == nil {
+				t.Errorf("%s: variable %s = %v, want default %v with validation", p.StackName, name, vars[name], want)
+			}
+		}
+		target := doc.One(t, "aws_appautoscaling_target")
+		if target["min_capacity"] != "${var.autoscaling_min_task_count}" || target["max_capacity"] != "${var.autoscaling_max_task_count}" {
+			t.Errorf("%s: scalable target = %v", p.StackName, target)
+		}
+		// The pools are sized for the autoscaling maximum, not the desired count.
+		if !strings.Contains(synthtest.JSON(doc.RawLocals()), "var.autoscaling_max_task_count * var.num_workers_per_task") {
+			t.Errorf("%s: pool limit does not use the autoscaling maximum: %s", p.StackName, synthtest.JSON(doc.RawLocals()))
+		}
+	}
+}

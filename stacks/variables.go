@@ -24,6 +24,8 @@ type variables struct {
 	TaskMemory         float64
 	DBInstanceClass    string
 	DeletionProtection cdktf.IResolvable
+	// Declared only when the profile autoscales; zero otherwise.
+	MinTaskCount, MaxTaskCount, CPUTargetPercent float64
 }
 
 // rule is one validation block: an HCL condition over the variable and the sentence shown when it fails.
@@ -79,6 +81,18 @@ func newVariables(stack constructs.Construct, p Profile) variables {
 			"Set false for throwaway benchmark runs, then `cdktf destroy` removes everything."),
 	})
 	v.DeletionProtection = dp.BooleanValue()
+	if p.Autoscaling {
+		v.MinTaskCount = *variable(stack, "autoscaling_min_task_count", "number", proxyservice.DefaultMinCount, false,
+			"Fewest LiteLLM tasks autoscaling keeps (the seed's --min-capacity).",
+			wholeNumber("autoscaling_min_task_count", proxyservice.MinTasks, proxyservice.MaxTasks)).NumberValue()
+		v.MaxTaskCount = *variable(stack, "autoscaling_max_task_count", "number", p.MaxTaskCount(), false,
+			"Most LiteLLM tasks autoscaling may run (the seed's --max-capacity); the database connection pools are sized for it.",
+			wholeNumber("autoscaling_max_task_count", proxyservice.MinTasks, proxyservice.MaxTasks)).NumberValue()
+		v.CPUTargetPercent = *variable(stack, "autoscaling_cpu_target_percent", "number", proxyservice.DefaultAutoscalingCPUTargetPercent, false,
+			"Average task CPU utilization autoscaling holds, in percent (the seed's TargetValue).",
+			rule{"var.autoscaling_cpu_target_percent >= 10 && var.autoscaling_cpu_target_percent <= 95",
+				"autoscaling_cpu_target_percent = ${var.autoscaling_cpu_target_percent} is out of range: allowed 10-95."}).NumberValue()
+	}
 	return v
 }
 

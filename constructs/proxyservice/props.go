@@ -33,9 +33,21 @@ type Props struct {
 	Image string
 	// DesiredCount is the number of tasks; may be deploy-time. Default: 4.
 	DesiredCount float64
-	// MaxCount is the most tasks there will ever be (the autoscaling maximum); it sizes the database pools.
-	// May be deploy-time. Default: DesiredCount.
+	// Autoscaling tracks the tasks' average CPU (and, with AutoscalingRequestsPerTarget, the load balancer's
+	// requests per task) between MinCount and MaxCount. Terraform then leaves the running task count to
+	// Application Auto Scaling instead of resetting it to DesiredCount on every apply. Default: false, a
+	// fixed DesiredCount, as the published benchmark ran.
+	Autoscaling bool
+	// MinCount is the fewest tasks autoscaling keeps; may be deploy-time. Default: 2.
+	MinCount float64
+	// MaxCount is the most tasks there will ever be: the autoscaling maximum, which also sizes the database
+	// pools. May be deploy-time. Default: 10 with Autoscaling, DesiredCount without.
 	MaxCount float64
+	// AutoscalingCPUTargetPercent is the average task CPU autoscaling holds; may be deploy-time. Default: 70.
+	AutoscalingCPUTargetPercent float64
+	// AutoscalingRequestsPerTarget adds a second policy holding this many load balancer requests per task
+	// per minute; 0 leaves it off. Default: 0.
+	AutoscalingRequestsPerTarget int
 	// WorkersPerTask is LiteLLM's --num_workers; may be deploy-time. Default: 4, one per vCPU.
 	WorkersPerTask float64
 	// CPU is the task's CPU units; may be deploy-time. Default: 4096 (4 vCPU).
@@ -60,6 +72,9 @@ type Props struct {
 const (
 	DefaultImage                         = "ghcr.io/berriai/litellm-database:main-stable"
 	DefaultDesiredCount                  = 4
+	DefaultMinCount                      = 2
+	DefaultAutoscalingMaxCount           = 10
+	DefaultAutoscalingCPUTargetPercent   = 70
 	DefaultWorkersPerTask                = 4
 	DefaultCPU                           = 4096
 	DefaultMemoryMiB                     = 8192
@@ -100,8 +115,20 @@ func (p Props) WithDefaults() Props {
 	if p.DesiredCount == 0 {
 		p.DesiredCount = DefaultDesiredCount
 	}
+	if p.MinCount == 0 {
+		p.MinCount = DefaultMinCount
+	}
 	if p.MaxCount == 0 {
 		p.MaxCount = p.DesiredCount
+		if p.Autoscaling {
+			p.MaxCount = DefaultAutoscalingMaxCount
+			if !check.IsTokenNumber(p.DesiredCount) && p.DesiredCount > p.MaxCount {
+				p.MaxCount = p.DesiredCount
+			}
+		}
+	}
+	if p.AutoscalingCPUTargetPercent == 0 {
+		p.AutoscalingCPUTargetPercent = DefaultAutoscalingCPUTargetPercent
 	}
 	if p.WorkersPerTask == 0 {
 		p.WorkersPerTask = DefaultWorkersPerTask
@@ -145,9 +172,19 @@ func (p Props) Validate() error {
 		errs.Addf("Image %q is not a container image reference: allowed registry/repository[:tag][@sha256:digest]", p.Image)
 	}
 	errs.Range("DesiredCount", p.DesiredCount, MinTasks, MaxTasks)
+	errs.Range("MinCount", p.MinCount, MinTasks, MaxTasks)
 	errs.Range("MaxCount", p.MaxCount, MinTasks, MaxTasks)
-	if !check.IsTokenNumber(p.DesiredCount) && !check.IsTokenNumber(p.MaxCount) && p.MaxCount < p.DesiredCount {
+	if allLiteral(p.DesiredCount, p.MaxCount) && p.MaxCount < p.DesiredCount {
 		errs.Addf("MaxCount %v is below DesiredCount %v: allowed DesiredCount or more", p.MaxCount, p.DesiredCount)
+	}
+	if p.Autoscaling && allLiteral(p.MinCount, p.DesiredCount) && p.MinCount > p.DesiredCount {
+		errs.Addf("MinCount %v is above DesiredCount %v: allowed 1 to DesiredCount", p.MinCount, p.DesiredCount)
+	}
+	if !check.IsTokenNumber(p.AutoscalingCPUTargetPercent) && (p.AutoscalingCPUTargetPercent < 10 || p.AutoscalingCPUTargetPercent > 95) {
+		errs.Addf("AutoscalingCPUTargetPercent %v is out of range: allowed 10-95", p.AutoscalingCPUTargetPercent)
+	}
+	if p.AutoscalingRequestsPerTarget < 0 {
+		errs.Addf("AutoscalingRequestsPerTarget %d is out of range: allowed 0 (off) or more", p.AutoscalingRequestsPerTarget)
 	}
 	errs.Range("WorkersPerTask", p.WorkersPerTask, MinWorkers, MaxWorkers)
 	if !check.IsTokenNumber(p.CPU) && !check.IsTokenNumber(p.MemoryMiB) {

@@ -218,7 +218,11 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		PropagateTags:               jsii.String("SERVICE"),
 		// ECS refuses a target group that no listener uses yet.
 		DependsOn: &[]cdktf.ITerraformDependable{p.LoadBalancer.Listener},
+		Lifecycle: s.serviceLifecycle(p),
 	})
+	if p.Autoscaling {
+		s.autoscaling(p)
+	}
 	return s
 }
 
@@ -289,6 +293,13 @@ func (s *ProxyService) preconditions(p Props) *cdktf.TerraformResourceLifecycle 
 				cdktf.Fn_Lookup(table, cdktf.Fn_Tostring(jsii.Number(p.CPU)), &[]int{}), jsii.Number(p.MemoryMiB)),
 			ErrorMessage: jsii.String(fmt.Sprintf("task_memory = %s MiB is not valid with task_cpu = %s: allowed memory for each CPU size: %s.",
 				num(p.MemoryMiB), num(p.CPU), FargateSizesText())),
+		})
+	}
+	if p.Autoscaling && !allLiteral(p.DesiredCount, p.MaxCount) {
+		out = append(out, &cdktf.Precondition{
+			Condition: cdktf.Op_Lte(jsii.Number(p.DesiredCount), jsii.Number(p.MaxCount)),
+			ErrorMessage: jsii.String(fmt.Sprintf("desired_task_count = %s is above the autoscaling maximum %s: allowed at most the maximum.",
+				num(p.DesiredCount), num(p.MaxCount))),
 		})
 	}
 	if !allLiteral(p.Database.ConnectionBudget, p.MaxCount, p.WorkersPerTask) {

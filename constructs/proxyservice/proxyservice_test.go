@@ -3,10 +3,13 @@ package proxyservice_test
 import (
 	"encoding/json"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
@@ -61,6 +64,9 @@ func TestValidateRejects(t *testing.T) {
 		{"config without models", func(p *proxyservice.Props) { p.Config = "general_settings: {}" }, "Config: model_list is missing or empty"},
 		{"batch write", func(p *proxyservice.Props) { p.ProxyBatchWriteAtSeconds = 4000 }, "ProxyBatchWriteAtSeconds 4000 is out of range: allowed 1-3600"},
 		{"log retention", func(p *proxyservice.Props) { p.LogRetentionDays = 2 }, "LogRetentionDays 2 is not a CloudWatch Logs retention period"},
+		{"min above desired", func(p *proxyservice.Props) { p.Autoscaling, p.MinCount = true, 5 }, "MinCount 5 is above DesiredCount 4: allowed 1 to DesiredCount"},
+		{"CPU target", func(p *proxyservice.Props) { p.AutoscalingCPUTargetPercent = 99 }, "AutoscalingCPUTargetPercent 99 is out of range: allowed 10-95"},
+		{"requests per target", func(p *proxyservice.Props) { p.AutoscalingRequestsPerTarget = -1 }, "AutoscalingRequestsPerTarget -1 is out of range: allowed 0 (off) or more"},
 		{"budget exceeded", func(p *proxyservice.Props) { p.DesiredCount, p.MaxCount = 30, 30 }, "database connection budget exceeded: 30 tasks x 4 workers x 5 connections = 600, but the database allows 360"},
 	}
 	for _, tc := range cases {
@@ -375,5 +381,68 @@ func TestDeployTimeSizes(t *testing.T) {
 	obj := f.doc.One(t, *s3object.S3Object_TfResourceType())
 	if !strings.Contains(obj["content"].(string), "database_connection_pool_limit: ${local.") {
 		t.Errorf("config does not take the computed pool limit: %s", obj["content"])
+	}
+}
+
+func TestAutoscaling(t *testing.T) {
+	cases := []struct {
+		name         string
+		autoscaling  bool
+		requests     int
+		wantPolicies []string
+		wantPool     string
+	}{
+		{"off: a fixed task count", false, 0, nil, "database_connection_pool_limit: 20"},
+		{"on: CPU target tracking, pools sized for 10 tasks", true, 0, []string{"ECSServiceAverageCPUUtilization"}, "database_connection_pool_limit: 9"},
+		{"on with requests per target", true, 1000, []string{"ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"}, "database_connection_pool_limit: 9"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := build(t, func(_ cdktf.TerraformStack, p *proxyservice.Props) {
+				p.Autoscaling, p.AutoscalingRequestsPerTarget = tc.autoscaling, tc.requests
+			}).doc
+			targets := doc.Resources(*appautoscalingtarget.AppautoscalingTarget_TfResourceType())
+			policies := doc.Resources(*appautoscalingpolicy.AppautoscalingPolicy_TfResourceType())
+			svc := doc.One(t, *ecsservice.EcsService_TfResourceType())
+			ignores := synthtest.JSON(svc["lifecycle"])
+			if !tc.autoscaling {
+				if len(targets)+len(policies) != 0 || strings.Contains(ignores, "desired_count") {
+					t.Fatalf("autoscaling resources without autoscaling: %v %v %s", targets, policies, ignores)
+				}
+			} else {
+				target := doc.One(t, *appautoscalingtarget.AppautoscalingTarget_TfResourceType())
+				if target["min_capacity"] != float64(2) || target["max_capacity"] != float64(10) ||
+					target["resource_id"] != "service/litellm-test-LiteLLM-Cluster/litellm-test-litellm-service" ||
+					target["scalable_dimension"] != "ecs:service:DesiredCount" {
+					t.Errorf("scalable target = %v", target)
+				}
+				if !strings.Contains(ignores, `"ignore_changes":["desired_count"]`) {
+					t.Errorf("service lifecycle = %s, want desired_count ignored", ignores)
+				}
+			}
+			var metrics []string
+			for _, p := range policies {
+				cfg := p["target_tracking_scaling_policy_configuration"].(map[string]any)
+				spec := cfg["predefined_metric_specification"].(map[string]any)
+				metrics = append(metrics, spec["predefined_metric_type"].(string))
+				switch spec["predefined_metric_type"] {
+				case "ECSServiceAverageCPUUtilization":
+					if cfg["target_value"] != float64(70) {
+						t.Errorf("CPU target = %v", cfg["target_value"])
+					}
+				case "ALBRequestCountPerTarget":
+					if cfg["target_value"] != float64(tc.requests) || !strings.Contains(spec["resource_label"].(string), ".arn_suffix}/${aws_lb_target_group.") {
+						t.Errorf("requests policy = %v", cfg)
+					}
+				}
+			}
+			sort.Strings(metrics)
+			if strings.Join(metrics, ",") != strings.Join(tc.wantPolicies, ",") {
+				t.Errorf("policies on %v, want %v", metrics, tc.wantPolicies)
+			}
+			if c := doc.One(t, *s3object.S3Object_TfResourceType())["content"].(string); !strings.Contains(c, tc.wantPool) {
+				t.Errorf("config.yaml lacks %q:\n%s", tc.wantPool, c)
+			}
+		})
 	}
 }

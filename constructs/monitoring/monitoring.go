@@ -1,0 +1,344 @@
+package monitoring
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/check"
+)
+
+// Alarm name suffixes: each alarm is named "<name>-<suffix>".
+const (
+	AlarmUnhealthyHosts = "unhealthy-hosts"
+	AlarmNoHealthyHosts = "no-healthy-hosts"
+	Alarm5xxRate        = "5xx-rate"
+	AlarmP99Latency     = "p99-latency"
+	AlarmDBCPU          = "db-cpu"
+	AlarmDBConnections  = "db-connections"
+)
+
+// Metric namespaces.
+const (
+	NamespaceECS = "AWS/ECS"
+	NamespaceALB = "AWS/ApplicationELB"
+	NamespaceRDS = "AWS/RDS"
+)
+
+// periodSeconds is every metric's period: the finest the load balancer and RDS publish for free.
+const periodSeconds = 60
+
+// Monitoring is the dashboard, the alarms and the topic they notify.
+type Monitoring struct {
+	scope constructs.Construct // what every resource here is created in
+	// DashboardName is the CloudWatch dashboard, "<name>-litellm"; DashboardURL opens it in the console.
+	DashboardName string
+	DashboardURL  string
+	// TopicArn is the SNS topic every alarm notifies on ALARM and on OK; subscribe more endpoints to it.
+	TopicArn *string
+	// TopicKMSKeyArn is the key that encrypts the topic: the one created here, or Props.KMSKeyArn.
+	TopicKMSKeyArn *string
+	// AlarmNames are the alarms, "<name>-unhealthy-hosts" and so on, in a fixed order.
+	AlarmNames []string
+}
+
+// New builds the dashboard and alarms. It panics on invalid props; call Props.Validate first to get the
+// problems as an error.
+func New(scope constructs.Construct, id string, props Props) *Monitoring {
+	p := props.WithDefaults()
+	if err := p.Validate(); err != nil {
+		panic(err)
+	}
+	if p.Service == nil || p.LoadBalancer == nil || p.Database == nil {
+		panic("monitoring.New: Props.Service, Props.LoadBalancer and Props.Database are required: the construct is wired to them")
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+
+	topicName := p.Name + "-alarms"
+	keyArn := jsii.String(p.KMSKeyArn)
+	if p.KMSKeyArn == "" {
+		keyArn = topicKey(c, p.Name, topicName, *p.LoadBalancer.TargetGroupArn)
+	}
+	topic := snstopic.NewSnsTopic(c, jsii.String("topic"), &snstopic.SnsTopicConfig{
+		Name:           jsii.String(topicName),
+		KmsMasterKeyId: keyArn,
+		Tags:           &map[string]*string{"Name": jsii.String(topicName)},
+	})
+	if p.AlarmEmail != "" {
+		sub := &snstopicsubscription.SnsTopicSubscriptionConfig{
+			TopicArn: topic.Arn(),
+			Protocol: jsii.String("email"),
+			Endpoint: jsii.String(p.AlarmEmail),
+		}
+		if check.IsTokenString(p.AlarmEmail) {
+			// A deploy-time address may be left empty: subscribe only when it is not.
+			sub.Count = cdktf.Fn_Conditional(cdktf.Op_Neq(jsii.String(p.AlarmEmail), jsii.String("")), jsii.Number(1), jsii.Number(0))
+		}
+		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String("email"), sub)
+	}
+
+	w := watched{
+		cluster:      p.Service.ClusterName,
+		service:      p.Service.ServiceName,
+		loadBalancer: *p.LoadBalancer.ArnSuffix,
+		targetGroup:  *p.LoadBalancer.TargetGroupArnSuffix,
+		db:           p.Database.Identifier,
+	}
+	connectionsThreshold := percentOf(p.Database.ConnectionBudget, p.DBConnectionsBudgetPercentThreshold)
+	specs := []alarmSpec{{
+		suffix: AlarmUnhealthyHosts,
+		description: "LiteLLM tasks have failed the load balancer's readiness check (which includes the database) for 3 minutes. " +
+			"Look at the ECS service's events and the container logs.",
+		namespace: NamespaceALB, metric: "UnHealthyHostCount", stat: "Maximum", dims: w.targetDims(),
+		comparison: "GreaterThanThreshold", threshold: 0, datapoints: 3, periods: 3,
+		// The count is published every minute while targets are registered; no data means no targets to be
+		// unhealthy, which the no-healthy-hosts alarm covers.
+		missing: "notBreaching",
+	}, {
+		suffix:      AlarmNoHealthyHosts,
+		description: "No LiteLLM task has passed the readiness check for 2 minutes: the API is down (the load balancer answers 503).",
+		namespace:   NamespaceALB, metric: "HealthyHostCount", stat: "Minimum", dims: w.targetDims(),
+		comparison: "LessThanThreshold", threshold: 1, datapoints: 2, periods: 2,
+		// Nothing reported healthy is as bad as zero healthy: assume the worst.
+		missing: "breaching",
+	}, {
+		suffix: Alarm5xxRate,
+		description: fmt.Sprintf("More than %s%% of requests got a 5xx from LiteLLM or the load balancer in 3 of the last 5 minutes. "+
+			"Look at the container logs for the failing calls (provider errors, database errors).", numberText(p.HTTP5xxRatePercentThreshold)),
+		queries:    w.errorRateQueries(),
+		comparison: "GreaterThanThreshold", threshold: p.HTTP5xxRatePercentThreshold, datapoints: 3, periods: 5,
+		// No requests, no errors: an idle proxy is not failing.
+		missing: "notBreaching",
+	}, {
+		suffix: AlarmP99Latency,
+		description: fmt.Sprintf("The slowest 1%% of responses took more than %s s to start (target response time p99) in 3 of the last 5 minutes: "+
+			"workers saturated (ECS CPU), the database pool starved (RDS connections) or the model provider slow.", numberText(p.P99LatencySecondsThreshold)),
+		namespace: NamespaceALB, metric: "TargetResponseTime", stat: "p99", dims: w.targetDims(),
+		comparison: "GreaterThanThreshold", threshold: p.P99LatencySecondsThreshold, datapoints: 3, periods: 5,
+		// No requests, no latency. A p99 of a handful of requests is noise: leave the state as it is then.
+		missing: "notBreaching", lowSampleCountPercentiles: "ignore",
+	}, {
+		suffix: AlarmDBCPU,
+		description: fmt.Sprintf("Database CPU above %s%% for 5 minutes: queries slow down, and with them LiteLLM's key checks and spend writes. "+
+			"Consider a larger db_instance_class.", numberText(p.DBCPUPercentThreshold)),
+		namespace: NamespaceRDS, metric: "CPUUtilization", stat: "Average", dims: w.dbDims(),
+		comparison: "GreaterThanThreshold", threshold: p.DBCPUPercentThreshold, datapoints: 5, periods: 5,
+		// A gap (reboot, class change) is not high CPU; an unreachable database shows as unhealthy hosts.
+		missing: "missing",
+	}, {
+		suffix: AlarmDBConnections,
+		description: fmt.Sprintf("Database connections at %s%% of the %s LiteLLM's pools are sized to, for 3 minutes: requests are about to queue for connections. "+
+			"More tasks or workers than the budget allows, or something else holding connections.",
+			numberText(p.DBConnectionsBudgetPercentThreshold), numberText(p.Database.ConnectionBudget)),
+		namespace: NamespaceRDS, metric: "DatabaseConnections", stat: "Maximum", dims: w.dbDims(),
+		comparison: "GreaterThanOrEqualToThreshold", threshold: connectionsThreshold, datapoints: 3, periods: 3,
+		// As for CPU: a gap is not a full pool.
+		missing: "missing",
+	}}
+
+	m := &Monitoring{scope: c, TopicArn: topic.Arn(), TopicKMSKeyArn: keyArn}
+	var alarmArns []string
+	for _, s := range specs {
+		a := s.create(c, p.Name, topic.Arn())
+		m.AlarmNames = append(m.AlarmNames, *a.AlarmName())
+		alarmArns = append(alarmArns, *a.Arn())
+	}
+
+	m.DashboardName = p.Name + "-litellm"
+	cloudwatchdashboard.NewCloudwatchDashboard(c, jsii.String("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
+		DashboardName: jsii.String(m.DashboardName),
+		DashboardBody: jsii.String(dashboardBody(p, w, alarmArns, connectionsThreshold)),
+	})
+	m.DashboardURL = fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s", p.Region, p.Region, m.DashboardName)
+	return m
+}
+
+// watched holds the metric dimensions' values; the load balancer's may be Terraform tokens.
+type watched struct {
+	cluster, service, loadBalancer, targetGroup, db string
+}
+
+// Target metrics (latency, health) are per target group; request and 5xx counts per load balancer, the
+// only level at which the load balancer's own 5xx are counted (it has one target group).
+func (w watched) targetDims() map[string]string {
+	return map[string]string{"LoadBalancer": w.loadBalancer, "TargetGroup": w.targetGroup}
+}
+
+func (w watched) loadBalancerDims() map[string]string {
+	return map[string]string{"LoadBalancer": w.loadBalancer}
+}
+
+func (w watched) serviceDims() map[string]string {
+	return map[string]string{"ClusterName": w.cluster, "ServiceName": w.service}
+}
+
+func (w watched) dbDims() map[string]string {
+	return map[string]string{"DBInstanceIdentifier": w.db}
+}
+
+// errorsExpression and errorRateExpression give the share of requests answered with a 5xx, by LiteLLM
+// or by the load balancer. The 5xx counts are published only when non-zero, hence FILL; minutes without
+// requests have no rate.
+const (
+	errorsExpression    = "FILL(target_5xx, 0) + FILL(elb_5xx, 0)"
+	errorRateExpression = "IF(requests > 0, 100 * errors / requests, 0)"
+)
+
+func (w watched) errorRateQueries() []*cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQuery {
+	metric := func(id, name string) *cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQuery {
+		return &cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQuery{
+			Id: jsii.String(id),
+			Metric: &cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQueryMetric{
+				Namespace:  jsii.String(NamespaceALB),
+				MetricName: jsii.String(name),
+				Dimensions: strPtrMap(w.loadBalancerDims()),
+				Period:     jsii.Number(periodSeconds),
+				Stat:       jsii.String("Sum"),
+			},
+			ReturnData: jsii.Bool(false),
+		}
+	}
+	return []*cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQuery{
+		metric("requests", "RequestCount"),
+		metric("target_5xx", "HTTPCode_Target_5XX_Count"),
+		metric("elb_5xx", "HTTPCode_ELB_5XX_Count"),
+		{Id: jsii.String("errors"), Expression: jsii.String(errorsExpression), Label: jsii.String("5xx responses"), ReturnData: jsii.Bool(false)},
+		{Id: jsii.String("rate"), Expression: jsii.String(errorRateExpression), Label: jsii.String("5xx rate (%)"), ReturnData: jsii.Bool(true)},
+	}
+}
+
+// alarmSpec is one alarm: either one metric (namespace, metric, stat, dims) or metric math (queries).
+type alarmSpec struct {
+	suffix, description       string
+	namespace, metric, stat   string // stat: Average, Maximum... or a percentile such as p99
+	dims                      map[string]string
+	queries                   []*cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQuery
+	comparison                string
+	threshold                 float64 // may be a Terraform number token
+	datapoints, periods       int     // alarm when datapoints of the last periods minutes breach
+	missing                   string  // treat_missing_data, chosen per alarm
+	lowSampleCountPercentiles string
+}
+
+func (s alarmSpec) create(scope constructs.Construct, name string, topicArn *string) cloudwatchmetricalarm.CloudwatchMetricAlarm {
+	cfg := &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          jsii.String(name + "-" + s.suffix),
+		AlarmDescription:   jsii.String(s.description),
+		ComparisonOperator: jsii.String(s.comparison),
+		Threshold:          jsii.Number(s.threshold),
+		EvaluationPeriods:  jsii.Number(float64(s.periods)),
+		DatapointsToAlarm:  jsii.Number(float64(s.datapoints)),
+		TreatMissingData:   jsii.String(s.missing),
+		AlarmActions:       &[]*string{topicArn},
+		OkActions:          &[]*string{topicArn},
+	}
+	if s.queries != nil {
+		cfg.MetricQuery = &s.queries
+	} else {
+		cfg.Namespace = jsii.String(s.namespace)
+		cfg.MetricName = jsii.String(s.metric)
+		cfg.Dimensions = strPtrMap(s.dims)
+		cfg.Period = jsii.Number(periodSeconds)
+		if isPercentile(s.stat) {
+			cfg.ExtendedStatistic = jsii.String(s.stat)
+		} else {
+			cfg.Statistic = jsii.String(s.stat)
+		}
+	}
+	if s.lowSampleCountPercentiles != "" {
+		cfg.EvaluateLowSampleCountPercentiles = jsii.String(s.lowSampleCountPercentiles)
+	}
+	return cloudwatchmetricalarm.NewCloudwatchMetricAlarm(scope, jsii.String("alarm-"+s.suffix), cfg)
+}
+
+func isPercentile(stat string) bool {
+	_, err := strconv.ParseFloat(strings.TrimPrefix(stat, "p"), 64)
+	return strings.HasPrefix(stat, "p") && err == nil
+}
+
+// topicKey creates the customer managed key that encrypts the topic. The AWS managed alias/aws/sns will
+// not do: its policy cannot be changed to let CloudWatch use it, so alarms could not publish.
+func topicKey(scope constructs.Construct, name, topicName, arnInAccount string) *string {
+	// The account root, read from an ARN of this account already in the stack: data.aws_caller_identity
+	// would need AWS credentials just to plan. A local keeps the quotes of split() out of the policy JSON.
+	part := func(i int) string {
+		return *cdktf.Token_AsString(cdktf.Fn_Element(cdktf.Fn_Split(jsii.String(":"), jsii.String(arnInAccount)), jsii.Number(float64(i))), nil)
+	}
+	root := cdktf.NewTerraformLocal(scope, jsii.String("account_root_arn"), jsii.String(fmt.Sprintf("arn:%s:iam::%s:root", part(1), part(4))))
+	policy, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			// The usual delegation to IAM, spelled out rather than kms:* (which scanners flag).
+			"Sid":       "AccountAdministersAndUsesKey",
+			"Effect":    "Allow",
+			"Principal": map[string]string{"AWS": *root.AsString()},
+			"Action": []string{
+				"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+				"kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+				"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+			},
+			"Resource": "*",
+		}, {
+			// What an alarm needs to publish to an encrypted topic. The topic's own policy still decides who
+			// may publish: only this account.
+			"Sid":       "CloudWatchAlarmsPublish",
+			"Effect":    "Allow",
+			"Principal": map[string]string{"Service": "cloudwatch.amazonaws.com"},
+			"Action":    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			"Resource":  "*",
+		}},
+	})
+	if err != nil {
+		panic(err) // plain maps and strings only
+	}
+	key := kmskey.NewKmsKey(scope, jsii.String("topic-key"), &kmskey.KmsKeyConfig{
+		Description:          jsii.String("Encrypts the " + topicName + " SNS topic; CloudWatch alarms may use it to publish"),
+		IsEnabled:            jsii.Bool(true),
+		EnableKeyRotation:    jsii.Bool(true),
+		DeletionWindowInDays: jsii.Number(30),
+		Policy:               jsii.String(string(policy)),
+		Tags:                 &map[string]*string{"Name": jsii.String(topicName)},
+	})
+	kmsalias.NewKmsAlias(scope, jsii.String("topic-key-alias"), &kmsalias.KmsAliasConfig{
+		Name:        jsii.String("alias/" + topicName),
+		TargetKeyId: key.KeyId(),
+	})
+	return key.Arn()
+}
+
+// percentOf is percent% of total, computed by Terraform when either is a deploy-time value.
+func percentOf(total, percent float64) float64 {
+	if !check.IsTokenNumber(total) && !check.IsTokenNumber(percent) {
+		return total * percent / 100
+	}
+	return *cdktf.Token_AsNumber(cdktf.Op_Div(cdktf.Op_Mul(jsii.Number(total), jsii.Number(percent)), jsii.Number(100)))
+}
+
+// numberText writes a number into a string: digits for a literal, an interpolation for a token (which
+// fmt would print as a huge negative number).
+func numberText(n float64) string {
+	if check.IsTokenNumber(n) {
+		return *cdktf.Token_AsString(jsii.Number(n), nil)
+	}
+	return strconv.FormatFloat(n, 'f', -1, 64)
+}
+
+func strPtrMap(m map[string]string) *map[string]*string {
+	out := make(map[string]*string, len(m))
+	for k, v := range m {
+		out[k] = jsii.String(v)
+	}
+	return &out
+}

@@ -1,0 +1,63 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+
+	"litellm-aws/internal/check"
+)
+
+// Settings read from the environment when synthesizing: features that change the shape of a stack (which
+// resources exist), so they cannot be Terraform variables. Each applies to every profile.
+var envSettings = []struct {
+	name, help string
+	apply      func(p *Profile, value string) error
+}{
+	{EndpointEnv, "send every AWS call to a local emulator at this loopback URL", func(p *Profile, v string) error {
+		p.Endpoint = v
+		return nil
+	}},
+	{"LITELLM_AUTOSCALING", "on: ECS target tracking on CPU between autoscaling_min_task_count and autoscaling_max_task_count", func(p *Profile, v string) error {
+		on, err := parseSwitch(v)
+		p.Autoscaling = on
+		return err
+	}},
+}
+
+// EnvHelp lists the settings FromEnv reads, for the README and ./help.
+func EnvHelp() string {
+	var b strings.Builder
+	for _, s := range envSettings {
+		fmt.Fprintf(&b, "%s: %s\n", s.name, s.help)
+	}
+	return b.String()
+}
+
+// FromEnv applies the LITELLM_* settings found by getenv to every profile, reporting every bad value.
+func FromEnv(profiles []Profile, getenv func(string) string) ([]Profile, error) {
+	out := append([]Profile(nil), profiles...)
+	var errs check.Problems
+	for _, s := range envSettings {
+		v := getenv(s.name)
+		if v == "" {
+			continue
+		}
+		for i := range out {
+			if err := s.apply(&out[i], v); err != nil {
+				errs.Addf("%s=%q: %v", s.name, v, err)
+				break
+			}
+		}
+	}
+	return out, errs.Err("environment")
+}
+
+func parseSwitch(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "on", "true", "1", "yes":
+		return true, nil
+	case "off", "false", "0", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a switch: allowed on or off (also true/false, 1/0, yes/no)")
+}
