@@ -17,6 +17,18 @@ var envSettings = []struct {
 		p.Endpoint = v
 		return nil
 	}},
+	{"LITELLM_CERTIFICATE_ARN", "ACM certificate ARN: HTTPS on 443 with a modern TLS policy, port 80 redirecting to it", func(p *Profile, v string) error {
+		p.CertificateArn = v
+		return nil
+	}},
+	{"LITELLM_DOMAIN_NAME", "DNS name for a Route 53 alias record to the load balancer (with LITELLM_HOSTED_ZONE_ID and a certificate)", func(p *Profile, v string) error {
+		p.DomainName = v
+		return nil
+	}},
+	{"LITELLM_HOSTED_ZONE_ID", "Route 53 hosted zone holding LITELLM_DOMAIN_NAME", func(p *Profile, v string) error {
+		p.HostedZoneID = v
+		return nil
+	}},
 	{"LITELLM_AUTOSCALING", "on: ECS target tracking on CPU between autoscaling_min_task_count and autoscaling_max_task_count", func(p *Profile, v string) error {
 		on, err := parseSwitch(v)
 		p.Autoscaling = on

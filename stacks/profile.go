@@ -47,6 +47,14 @@ type Profile struct {
 	// autoscaling_max_task_count variables (2 and 10 by default, as in the seed). Default: false, the
 	// benchmark's fixed task count. Set from LITELLM_AUTOSCALING.
 	Autoscaling bool
+	// CertificateArn turns on HTTPS: a listener on 443 with this ACM certificate, and port 80 redirecting to
+	// it; the outputs then use https://. Set from LITELLM_CERTIFICATE_ARN. Default: HTTP only.
+	CertificateArn string
+	// DomainName and HostedZoneID add a Route 53 alias record for the load balancer (with a certificate
+	// covering the name); the outputs then use the name. Set from LITELLM_DOMAIN_NAME and
+	// LITELLM_HOSTED_ZONE_ID. Default: none.
+	DomainName   string
+	HostedZoneID string
 	// AutoscalingRequestsPerTarget adds target tracking on ALB requests per task per minute; 0 leaves it
 	// off. Default: 0.
 	AutoscalingRequestsPerTarget int

@@ -44,6 +44,9 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		Name:               p.StackName,
 		AllowedCIDRs:       p.AllowedCIDRs,
 		DeletionProtection: vars.DeletionProtection,
+		CertificateArn:     p.CertificateArn,
+		DomainName:         p.DomainName,
+		HostedZoneID:       p.HostedZoneID,
 	}
 	svcProps := proxyservice.Props{
 		Name:           p.StackName,

@@ -412,3 +412,29 @@ func TestAutoscalingProfile(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPSProfile(t *testing.T) {
+	env := map[string]string{
+		"LITELLM_CERTIFICATE_ARN": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+		"LITELLM_DOMAIN_NAME":     "llm.example.com",
+		"LITELLM_HOSTED_ZONE_ID":  "Z0123456789ABC",
+	}
+	profiles, err := stacks.FromEnv([]stacks.Profile{stacks.Benchmark()}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack, err := stacks.New(cdktf.Testing_App(nil), profiles[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := synthtest.Synth(t, stack).Block("output")
+	if outs["load_balancer_url"]["value"] != "https://llm.example.com" || outs["api_endpoint"]["value"] != "https://llm.example.com/v1" {
+		t.Errorf("outputs = %v, %v", outs["load_balancer_url"], outs["api_endpoint"])
+	}
+
+	env["LITELLM_HOSTED_ZONE_ID"] = ""
+	profiles, _ = stacks.FromEnv([]stacks.Profile{stacks.Benchmark()}, func(k string) string { return env[k] })
+	if _, err := stacks.New(cdktf.Testing_App(nil), profiles[0]); err == nil || !strings.Contains(err.Error(), "allowed both (a Route 53 alias record) or neither") {
+		t.Errorf("domain without zone: %v", err)
+	}
+}

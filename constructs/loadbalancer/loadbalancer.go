@@ -8,6 +8,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
@@ -25,9 +26,11 @@ type LoadBalancer struct {
 	ArnSuffix            *string
 	// DNSName is the ALB's public name.
 	DNSName *string
-	// URL is the base URL clients use, such as http://<dns name>.
+	// URL is the base URL clients use: http://<dns name>, https://<dns name> with a certificate, or
+	// https://<domain> with a domain.
 	URL *string
-	// Listener is what the service must wait for: ECS refuses a target group with no load balancer.
+	// Listener forwards to the target group (HTTPS when there is a certificate); the service must wait for
+	// it, as ECS refuses a target group that no load balancer uses.
 	Listener lblistener.LbListener
 	// TargetPort is the port targets listen on.
 	TargetPort int
@@ -96,15 +99,53 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		Tags:                     &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
 	})
 
-	listener := lblistener.NewLbListener(c, jsii.String("http"), &lblistener.LbListenerConfig{
-		LoadBalancerArn: alb.Arn(),
-		Port:            jsii.Number(80),
-		Protocol:        jsii.String("HTTP"),
-		DefaultAction: &[]*lblistener.LbListenerDefaultAction{{
-			Type:           jsii.String("forward"),
-			TargetGroupArn: tg.Arn(),
-		}},
-	})
+	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: tg.Arn()}}
+	url := "http://" + *alb.DnsName()
+	var listener lblistener.LbListener
+	if p.CertificateArn == "" {
+		listener = lblistener.NewLbListener(c, jsii.String("http"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: alb.Arn(),
+			Port:            jsii.Number(80),
+			Protocol:        jsii.String("HTTP"),
+			DefaultAction:   forward,
+		})
+	} else {
+		listener = lblistener.NewLbListener(c, jsii.String("https"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: alb.Arn(),
+			Port:            jsii.Number(443),
+			Protocol:        jsii.String("HTTPS"),
+			CertificateArn:  jsii.String(p.CertificateArn),
+			SslPolicy:       jsii.String(p.SSLPolicy),
+			DefaultAction:   forward,
+		})
+		lblistener.NewLbListener(c, jsii.String("http"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: alb.Arn(),
+			Port:            jsii.Number(80),
+			Protocol:        jsii.String("HTTP"),
+			DefaultAction: &[]*lblistener.LbListenerDefaultAction{{
+				Type: jsii.String("redirect"),
+				Redirect: &lblistener.LbListenerDefaultActionRedirect{
+					Protocol:   jsii.String("HTTPS"),
+					Port:       jsii.String("443"),
+					StatusCode: jsii.String("HTTP_301"),
+				},
+			}},
+		})
+		url = "https://" + *alb.DnsName()
+	}
+	if p.DomainName != "" {
+		route53record.NewRoute53Record(c, jsii.String("alias"), &route53record.Route53RecordConfig{
+			ZoneId: jsii.String(p.HostedZoneID),
+			Name:   jsii.String(p.DomainName),
+			Type:   jsii.String("A"),
+			Alias: &route53record.Route53RecordAlias{
+				Name:                 alb.DnsName(),
+				ZoneId:               alb.ZoneId(),
+				EvaluateTargetHealth: jsii.Bool(true),
+			},
+		})
+		url = "https://" + p.DomainName
+	}
 
 	return &LoadBalancer{
 		scope:                c,
@@ -113,7 +154,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		TargetGroupArnSuffix: tg.ArnSuffix(),
 		ArnSuffix:            alb.ArnSuffix(),
 		DNSName:              alb.DnsName(),
-		URL:                  jsii.String("http://" + *alb.DnsName()),
+		URL:                  jsii.String(url),
 		Listener:             listener,
 		TargetPort:           p.TargetPort,
 	}

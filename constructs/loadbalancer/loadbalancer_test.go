@@ -10,8 +10,10 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
@@ -36,6 +38,16 @@ func TestValidateRejects(t *testing.T) {
 		{"port", func(p *loadbalancer.Props) { p.TargetPort = 70000 }, "TargetPort 70000 is out of range: allowed 1-65535"},
 		{"health path", func(p *loadbalancer.Props) { p.HealthCheckPath = "health" }, `HealthCheckPath "health" is not a path`},
 		{"idle timeout", func(p *loadbalancer.Props) { p.IdleTimeoutSeconds = 5000 }, "IdleTimeoutSeconds 5000 is out of range: allowed 1-4000"},
+		{"certificate ARN", func(p *loadbalancer.Props) { p.CertificateArn = "arn:aws:iam::123456789012:server-certificate/x" }, `CertificateArn "arn:aws:iam::123456789012:server-certificate/x" is not an ACM certificate ARN`},
+		{"TLS policy", func(p *loadbalancer.Props) { p.SSLPolicy = "TLS1.0" }, `SSLPolicy "TLS1.0" is not an ELB security policy`},
+		{"domain without zone", func(p *loadbalancer.Props) { p.CertificateArn, p.DomainName = cert, "llm.example.com" }, `DomainName "llm.example.com" and HostedZoneID "": allowed both`},
+		{"domain without certificate", func(p *loadbalancer.Props) { p.DomainName, p.HostedZoneID = "llm.example.com", "Z0123456789ABC" }, `DomainName "llm.example.com" needs CertificateArn`},
+		{"bad domain", func(p *loadbalancer.Props) {
+			p.CertificateArn, p.DomainName, p.HostedZoneID = cert, "LLM_example", "Z0123456789ABC"
+		}, `DomainName "LLM_example" is not a DNS name`},
+		{"bad zone", func(p *loadbalancer.Props) {
+			p.CertificateArn, p.DomainName, p.HostedZoneID = cert, "llm.example.com", "zone-1"
+		}, `HostedZoneID "zone-1" is not a Route 53 hosted zone id`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,10 +60,12 @@ func TestValidateRejects(t *testing.T) {
 	}
 }
 
+const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
 func TestDefaults(t *testing.T) {
 	p := loadbalancer.Props{Name: "n"}.WithDefaults()
 	if p.TargetPort != 4000 || p.HealthCheckPath != "/health/readiness" || p.IdleTimeoutSeconds != 300 ||
-		strings.Join(p.AllowedCIDRs, ",") != "0.0.0.0/0" || p.DeletionProtection != true {
+		strings.Join(p.AllowedCIDRs, ",") != "0.0.0.0/0" || p.DeletionProtection != true || p.SSLPolicy != "ELBSecurityPolicy-TLS13-1-2-2021-06" {
 		t.Fatalf("defaults = %+v", p)
 	}
 }
@@ -122,4 +136,59 @@ func TestLoadBalancer(t *testing.T) {
 func port(v any) string {
 	f, _ := v.(float64)
 	return fmt.Sprint(int(f))
+}
+
+func TestListeners(t *testing.T) {
+	cases := []struct {
+		name               string
+		cert, domain, zone string
+		wantURL            string // a suffix or the whole URL
+		wantHTTPAction     string
+		wantHTTPS, wantDNS bool
+	}{
+		{"HTTP only", "", "", "", "http://${aws_lb.", "forward", false, false},
+		{"HTTPS", cert, "", "", "https://${aws_lb.", "redirect", true, false},
+		{"HTTPS with a domain", cert, "llm.example.com", "Z0123456789ABC", "https://llm.example.com", "redirect", true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := synthtest.NewStack()
+			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+			l := loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "t", Network: net, CertificateArn: tc.cert, DomainName: tc.domain, HostedZoneID: tc.zone})
+			cdktf.NewTerraformOutput(stack, jsii.String("url"), &cdktf.TerraformOutputConfig{Value: l.URL})
+			doc := synthtest.Synth(t, stack)
+			if url, _ := doc.Block("output")["url"]["value"].(string); !strings.HasPrefix(url, tc.wantURL) {
+				t.Errorf("URL = %s, want %s...", url, tc.wantURL)
+			}
+			http := doc.Where(*lblistener.LbListener_TfResourceType(), map[string]any{"port": 80})
+			https := doc.Where(*lblistener.LbListener_TfResourceType(), map[string]any{"port": 443})
+			if len(http) != 1 || (len(https) == 1) != tc.wantHTTPS {
+				t.Fatalf("listeners: %d on 80, %d on 443", len(http), len(https))
+			}
+			for _, h := range http {
+				action := h["default_action"].([]any)[0].(map[string]any)
+				if action["type"] != tc.wantHTTPAction {
+					t.Errorf("port 80 action = %v, want %s", action, tc.wantHTTPAction)
+				}
+				if tc.wantHTTPAction == "redirect" && synthtest.JSON(action["redirect"]) != `{"port":"443","protocol":"HTTPS","status_code":"HTTP_301"}` {
+					t.Errorf("redirect = %s", synthtest.JSON(action["redirect"]))
+				}
+			}
+			for _, h := range https {
+				if h["protocol"] != "HTTPS" || h["certificate_arn"] != cert || h["ssl_policy"] != "ELBSecurityPolicy-TLS13-1-2-2021-06" ||
+					h["default_action"].([]any)[0].(map[string]any)["type"] != "forward" {
+					t.Errorf("HTTPS listener = %v", h)
+				}
+			}
+			records := doc.Resources(*route53record.Route53Record_TfResourceType())
+			if (len(records) == 1) != tc.wantDNS {
+				t.Fatalf("%d Route 53 records", len(records))
+			}
+			for _, r := range records {
+				if r["name"] != tc.domain || r["zone_id"] != tc.zone || r["type"] != "A" || !strings.Contains(synthtest.JSON(r["alias"]), ".dns_name}") {
+					t.Errorf("record = %v", r)
+				}
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package loadbalancer
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"litellm-aws/constructs/network"
@@ -28,6 +29,17 @@ type Props struct {
 	// DeletionProtection stops the load balancer from being deleted while on: a bool, or a Terraform bool
 	// expression such as a variable. Default: true.
 	DeletionProtection any
+
+	// CertificateArn is an ACM certificate for an HTTPS listener on 443; port 80 then redirects to it.
+	// Default: empty, HTTP on 80 only.
+	CertificateArn string
+	// SSLPolicy is the HTTPS listener's TLS policy. Default: ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.3
+	// and 1.2 only).
+	SSLPolicy string
+	// DomainName and HostedZoneID add a Route 53 alias record for the load balancer; both or neither, and
+	// only with a certificate (which must cover the name). Default: empty, no record.
+	DomainName   string
+	HostedZoneID string
 }
 
 // Defaults for optional fields.
@@ -35,6 +47,7 @@ const (
 	DefaultTargetPort         = 4000
 	DefaultHealthCheckPath    = "/health/readiness"
 	DefaultIdleTimeoutSeconds = 300
+	DefaultSSLPolicy          = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 	// MaxNameLength leaves room for the "-alb" and "-tg" suffixes within AWS's 32 characters.
 	MaxNameLength = 28
 )
@@ -56,8 +69,17 @@ func (p Props) WithDefaults() Props {
 	if p.DeletionProtection == nil {
 		p.DeletionProtection = true
 	}
+	if p.SSLPolicy == "" {
+		p.SSLPolicy = DefaultSSLPolicy
+	}
 	return p
 }
+
+var (
+	certificateRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
+	domainRE      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	zoneRE        = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
+)
 
 // Validate reports every problem with the props at once.
 func (p Props) Validate() error {
@@ -74,6 +96,24 @@ func (p Props) Validate() error {
 	}
 	if p.IdleTimeoutSeconds < 1 || p.IdleTimeoutSeconds > 4000 {
 		errs.Addf("IdleTimeoutSeconds %d is out of range: allowed 1-4000", p.IdleTimeoutSeconds)
+	}
+	if p.CertificateArn != "" && !certificateRE.MatchString(p.CertificateArn) {
+		errs.Addf("CertificateArn %q is not an ACM certificate ARN: allowed arn:aws:acm:<region>:<account>:certificate/<id>", p.CertificateArn)
+	}
+	if !strings.HasPrefix(p.SSLPolicy, "ELBSecurityPolicy-") {
+		errs.Addf("SSLPolicy %q is not an ELB security policy: allowed ELBSecurityPolicy-... names, such as %s", p.SSLPolicy, DefaultSSLPolicy)
+	}
+	if (p.DomainName == "") != (p.HostedZoneID == "") {
+		errs.Addf("DomainName %q and HostedZoneID %q: allowed both (a Route 53 alias record) or neither", p.DomainName, p.HostedZoneID)
+	}
+	if p.DomainName != "" && p.CertificateArn == "" {
+		errs.Addf("DomainName %q needs CertificateArn: allowed a domain only with HTTPS", p.DomainName)
+	}
+	if p.DomainName != "" && !domainRE.MatchString(p.DomainName) {
+		errs.Addf("DomainName %q is not a DNS name: allowed lower-case labels of letters, digits and hyphens, such as llm.example.com", p.DomainName)
+	}
+	if p.HostedZoneID != "" && !zoneRE.MatchString(p.HostedZoneID) {
+		errs.Addf("HostedZoneID %q is not a Route 53 hosted zone id: allowed Z followed by upper-case letters and digits", p.HostedZoneID)
 	}
 	return errs.Err(fmt.Sprintf("load balancer %q", p.Name))
 }
