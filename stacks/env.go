@@ -29,6 +29,11 @@ var envSettings = []struct {
 		p.HostedZoneID = v
 		return nil
 	}},
+	{"LITELLM_REDIS", "on: ElastiCache for Redis shared by the LiteLLM instances (needs --var redis_auth_token=...)", func(p *Profile, v string) error {
+		on, err := parseSwitch(v)
+		p.Redis = on
+		return err
+	}},
 	{"LITELLM_AUTOSCALING", "on: ECS target tracking on CPU between autoscaling_min_task_count and autoscaling_max_task_count", func(p *Profile, v string) error {
 		on, err := parseSwitch(v)
 		p.Autoscaling = on

@@ -47,6 +47,10 @@ type Profile struct {
 	// autoscaling_max_task_count variables (2 and 10 by default, as in the seed). Default: false, the
 	// benchmark's fixed task count. Set from LITELLM_AUTOSCALING.
 	Autoscaling bool
+	// Redis adds an ElastiCache for Redis replication group (2 nodes of the redis_node_type variable,
+	// cache.t4g.medium by default) that LiteLLM's instances share; needs the redis_auth_token variable.
+	// Set from LITELLM_REDIS. Default: false.
+	Redis bool
 	// CertificateArn turns on HTTPS: a listener on 443 with this ACM certificate, and port 80 redirecting to
 	// it; the outputs then use https://. Set from LITELLM_CERTIFICATE_ARN. Default: HTTP only.
 	CertificateArn string

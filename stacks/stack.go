@@ -9,6 +9,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
@@ -65,7 +66,13 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		AutoscalingCPUTargetPercent:  vars.CPUTargetPercent,
 		AutoscalingRequestsPerTarget: p.AutoscalingRequestsPerTarget,
 	}
-	if err := errors.Join(p.Validate(),
+	var cacheProps cache.Props
+	var cacheErr error
+	if p.Redis {
+		cacheProps = cache.Props{Name: p.StackName, AuthToken: vars.RedisAuthToken, NodeType: vars.RedisNodeType}
+		cacheErr = cacheProps.WithDefaults().Validate()
+	}
+	if err := errors.Join(p.Validate(), cacheErr,
 		netProps.WithDefaults().Validate(),
 		dbProps.WithDefaults().Validate(),
 		lbProps.WithDefaults().Validate(),
@@ -102,9 +109,18 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	lbProps.Network = net
 	lb := loadbalancer.New(stack, "load-balancer", lbProps)
 	svcProps.Network, svcProps.LoadBalancer, svcProps.Database = net, lb, db
+	if p.Redis {
+		svcProps.Redis = cache.New(stack, "redis", net, cacheProps)
+	}
 	svc := proxyservice.New(stack, "proxy", svcProps)
 
 	outputs(stack, lb, db, svc)
+	if svcProps.Redis != nil {
+		cdktf.NewTerraformOutput(stack, jsii.String("redis_endpoint"), &cdktf.TerraformOutputConfig{
+			Value:       svcProps.Redis.Address,
+			Description: jsii.String("Redis primary endpoint (TLS, port 6379), reachable only from the LiteLLM tasks"),
+		})
+	}
 	return stack, nil
 }
 

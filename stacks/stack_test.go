@@ -438,3 +438,30 @@ func TestHTTPSProfile(t *testing.T) {
 		t.Errorf("domain without zone: %v", err)
 	}
 }
+
+func TestRedisProfile(t *testing.T) {
+	p := stacks.Benchmark()
+	p.Redis = true
+	stack, err := stacks.New(cdktf.Testing_App(nil), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := synthtest.Synth(t, stack)
+	vars := doc.Block("variable")
+	if tok := vars["redis_auth_token"]; tok["sensitive"] != true || tok["default"] != nil || tok["validation"] != nil {
+		t.Errorf("redis_auth_token = %v", tok)
+	}
+	if nt := vars["redis_node_type"]; nt["default"] != "cache.t4g.medium" || nt["validation"] == nil {
+		t.Errorf("redis_node_type = %v", nt)
+	}
+	rg := doc.One(t, "aws_elasticache_replication_group")
+	if rg["replication_group_id"] != "litellm-benchmark-redis" || rg["node_type"] != "${var.redis_node_type}" {
+		t.Errorf("replication group = %v", rg)
+	}
+	if _, ok := doc.Block("output")["redis_endpoint"]; !ok {
+		t.Error("no redis_endpoint output")
+	}
+	if strings.Contains(synthtest.JSON(doc.Raw()["output"]), "var.redis_auth_token") {
+		t.Error("an output carries the Redis token")
+	}
+}

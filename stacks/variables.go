@@ -9,6 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/proxyservice"
 )
@@ -26,6 +27,8 @@ type variables struct {
 	DeletionProtection cdktf.IResolvable
 	// Declared only when the profile autoscales; zero otherwise.
 	MinTaskCount, MaxTaskCount, CPUTargetPercent float64
+	// Declared only when the profile has Redis; empty otherwise.
+	RedisAuthToken, RedisNodeType string
 }
 
 // rule is one validation block: an HCL condition over the variable and the sentence shown when it fails.
@@ -81,6 +84,16 @@ func newVariables(stack constructs.Construct, p Profile) variables {
 			"Set false for throwaway benchmark runs, then `cdktf destroy` removes everything."),
 	})
 	v.DeletionProtection = dp.BooleanValue()
+	if p.Redis {
+		v.RedisAuthToken = *variable(stack, "redis_auth_token", "string", nil, true,
+			"Redis auth token (REDIS_PASSWORD), stored in Secrets Manager as <stack>-redis-auth-token: "+cache.AuthTokenRule+".").StringValue()
+		v.RedisNodeType = *variable(stack, "redis_node_type", "string", cache.DefaultNodeType, false,
+			"ElastiCache node type of the Redis replication group.",
+			rule{
+				fmt.Sprintf("contains(%s, var.redis_node_type)", hclList(cache.NodeTypes)),
+				fmt.Sprintf("redis_node_type = \"${var.redis_node_type}\" is not an ElastiCache node type this project knows: allowed %s.", strings.Join(cache.NodeTypes, ", ")),
+			}).StringValue()
+	}
 	if p.Autoscaling {
 		v.MinTaskCount = *variable(stack, "autoscaling_min_task_count", "number", proxyservice.DefaultMinCount, false,
 			"Fewest LiteLLM tasks autoscaling keeps (the seed's --min-capacity).",

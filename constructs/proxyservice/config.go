@@ -24,7 +24,7 @@ const poolLimitPlaceholder = 987654321
 
 // mergeConfig adds LiteLLM's production settings to a user's config.yaml. The output is deterministic
 // (keys sorted) so that an unchanged config never rolls the service.
-func mergeConfig(config string, batchWriteAtSeconds int) (string, error) {
+func mergeConfig(config string, batchWriteAtSeconds int, redis bool) (string, error) {
 	var doc map[string]any
 	if err := yaml.Unmarshal([]byte(config), &doc); err != nil {
 		return "", fmt.Errorf("not valid YAML: %v", err)
@@ -59,6 +59,12 @@ func mergeConfig(config string, batchWriteAtSeconds int) (string, error) {
 		settings["request_timeout"] = 600
 	}
 
+	if redis {
+		if err := addRedis(doc, general, settings); err != nil {
+			return "", err
+		}
+	}
+
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -84,4 +90,35 @@ func section(doc map[string]any, key string) (map[string]any, error) {
 	default:
 		return nil, fmt.Errorf("%s is a %T: allowed a mapping", key, v)
 	}
+}
+
+// addRedis wires Redis in the way LiteLLM documents for several instances: the router shares rate-limit
+// and usage state through it, spend updates are buffered in it instead of each instance writing to the
+// database, and the response cache is available per request (off by default, so a benchmark still
+// measures the proxy, not cache hits). Connection details come from the environment.
+func addRedis(doc, general, settings map[string]any) error {
+	router, err := section(doc, "router_settings")
+	if err != nil {
+		return err
+	}
+	for key, env := range map[string]string{"redis_host": "REDIS_HOST", "redis_port": "REDIS_PORT", "redis_password": "REDIS_PASSWORD"} {
+		if _, ok := router[key]; !ok {
+			router[key] = "os.environ/" + env
+		}
+	}
+	if _, ok := general["use_redis_transaction_buffer"]; !ok {
+		general["use_redis_transaction_buffer"] = true
+	}
+	if _, ok := settings["cache"]; !ok {
+		settings["cache"] = true
+		settings["cache_params"] = map[string]any{
+			"type":     "redis",
+			"host":     "os.environ/REDIS_HOST",
+			"port":     "os.environ/REDIS_PORT",
+			"password": "os.environ/REDIS_PASSWORD",
+			"ssl":      true,
+			"mode":     "default_off",
+		}
+	}
+	return nil
 }

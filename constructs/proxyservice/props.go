@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
@@ -24,6 +25,9 @@ type Props struct {
 	Network      *network.Network
 	LoadBalancer *loadbalancer.LoadBalancer
 	Database     *database.Database
+	// Redis, when given, is shared by every LiteLLM instance for rate limits, usage and spend buffering
+	// (see addRedis). Default: nil, no Redis.
+	Redis *cache.Cache
 	// MasterKey is LiteLLM's admin key: a Terraform expression such as a sensitive variable's StringValue(),
 	// never a literal, which would be written into the synthesized JSON. Plan checks it against
 	// MasterKeyPattern. Required.
@@ -192,7 +196,7 @@ func (p Props) Validate() error {
 			errs.Addf("CPU/MemoryMiB: %s", msg)
 		}
 	}
-	if _, err := mergeConfig(p.Config, p.ProxyBatchWriteAtSeconds); err != nil {
+	if _, err := mergeConfig(p.Config, p.ProxyBatchWriteAtSeconds, p.Redis != nil); err != nil {
 		errs.Addf("Config: %v", err)
 	}
 	if p.ProxyBatchWriteAtSeconds < 1 || p.ProxyBatchWriteAtSeconds > 3600 {

@@ -65,7 +65,7 @@ func TestPoolLimit(t *testing.T) {
 
 func TestMergeConfig(t *testing.T) {
 	t.Run("benchmark config gets production settings", func(t *testing.T) {
-		got, err := mergeConfig(BenchmarkConfig, 60)
+		got, err := mergeConfig(BenchmarkConfig, 60, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestMergeConfig(t *testing.T) {
 		}
 	})
 	t.Run("user settings are kept", func(t *testing.T) {
-		got, err := mergeConfig("model_list:\n  - model_name: gpt\n    litellm_params: {model: openai/gpt-4o}\ngeneral_settings:\n  proxy_batch_write_at: 30\nlitellm_settings:\n  json_logs: false\n", 60)
+		got, err := mergeConfig("model_list:\n  - model_name: gpt\n    litellm_params: {model: openai/gpt-4o}\ngeneral_settings:\n  proxy_batch_write_at: 30\nlitellm_settings:\n  json_logs: false\n", 60, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,8 +98,8 @@ func TestMergeConfig(t *testing.T) {
 		}
 	})
 	t.Run("deterministic", func(t *testing.T) {
-		a, _ := mergeConfig(BenchmarkConfig, 60)
-		b, _ := mergeConfig(BenchmarkConfig, 60)
+		a, _ := mergeConfig(BenchmarkConfig, 60, false)
+		b, _ := mergeConfig(BenchmarkConfig, 60, false)
 		if a != b {
 			t.Fatal("two merges differ")
 		}
@@ -113,7 +113,7 @@ func TestMergeConfig(t *testing.T) {
 	}
 	for _, tc := range rejects {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := mergeConfig(tc.config, 60); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if _, err := mergeConfig(tc.config, 60, false); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("mergeConfig = %v, want an error containing %q", err, tc.want)
 			}
 		})

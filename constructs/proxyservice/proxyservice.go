@@ -21,6 +21,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/internal/awsiam"
 	"litellm-aws/internal/check"
@@ -94,6 +95,30 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	s.PoolLimit = s.poolLimit(p)
 	config := s.configBucket(p)
 
+	secretArns := []string{*masterKey.Arn(), *p.Database.URLSecretArn}
+	environment := []map[string]string{
+		{"name": "LITELLM_CONFIG_BUCKET_NAME", "value": *config.bucket},
+		{"name": "LITELLM_CONFIG_BUCKET_OBJECT_KEY", "value": ConfigObjectKey},
+		// Changes whenever config.yaml does, so a config change replaces the task definition and rolls the service.
+		{"name": "LITELLM_CONFIG_SHA256", "value": *config.sha256},
+		{"name": "LITELLM_LOG", "value": "ERROR"},
+		{"name": "LITELLM_MODE", "value": "PRODUCTION"},
+		{"name": "AWS_REGION", "value": p.Region},
+	}
+	secrets := []map[string]string{
+		{"name": "LITELLM_MASTER_KEY", "valueFrom": *masterKey.Arn()},
+		{"name": "DATABASE_URL", "valueFrom": *p.Database.URLSecretArn},
+	}
+	if p.Redis != nil {
+		environment = append(environment,
+			map[string]string{"name": "REDIS_HOST", "value": *p.Redis.Address},
+			map[string]string{"name": "REDIS_PORT", "value": fmt.Sprint(cache.Port)},
+			// ElastiCache here only accepts TLS.
+			map[string]string{"name": "REDIS_SSL", "value": "True"})
+		secrets = append(secrets, map[string]string{"name": "REDIS_PASSWORD", "valueFrom": *p.Redis.AuthTokenSecretArn})
+		secretArns = append(secretArns, *p.Redis.AuthTokenSecretArn)
+	}
+
 	executionRole := iamrole.NewIamRole(c, jsii.String("execution-role"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(p.Name + "-ecs-execution"),
 		Description:      jsii.String("ECS pulls the LiteLLM image, writes its logs and reads its secrets"),
@@ -102,7 +127,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	iamrolepolicy.NewIamRolePolicy(c, jsii.String("execution-policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name:   jsii.String("litellm-execution"),
 		Role:   executionRole.Id(),
-		Policy: executionPolicy(p.Image, *logs.Arn(), *masterKey.Arn(), *p.Database.URLSecretArn),
+		Policy: executionPolicy(p.Image, *logs.Arn(), secretArns...),
 	})
 	taskRole := iamrole.NewIamRole(c, jsii.String("task-role"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(p.Name + "-ecs-task"),
@@ -127,19 +152,8 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		"portMappings": []map[string]any{
 			{"containerPort": port, "hostPort": port, "protocol": "tcp"},
 		},
-		"environment": []map[string]string{
-			{"name": "LITELLM_CONFIG_BUCKET_NAME", "value": *config.bucket},
-			{"name": "LITELLM_CONFIG_BUCKET_OBJECT_KEY", "value": ConfigObjectKey},
-			// Changes whenever config.yaml does, so a config change replaces the task definition and rolls the service.
-			{"name": "LITELLM_CONFIG_SHA256", "value": *config.sha256},
-			{"name": "LITELLM_LOG", "value": "ERROR"},
-			{"name": "LITELLM_MODE", "value": "PRODUCTION"},
-			{"name": "AWS_REGION", "value": p.Region},
-		},
-		"secrets": []map[string]string{
-			{"name": "LITELLM_MASTER_KEY", "valueFrom": *masterKey.Arn()},
-			{"name": "DATABASE_URL", "valueFrom": *p.Database.URLSecretArn},
-		},
+		"environment": environment,
+		"secrets":     secrets,
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{
@@ -259,6 +273,17 @@ func (s *ProxyService) securityGroup(p Props, port int) *string {
 		ToPort:          jsii.Number(443),
 		CidrIpv4:        jsii.String("0.0.0.0/0"),
 	})
+	if p.Redis != nil {
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-to-redis"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId:           sg.Id(),
+			Description:               jsii.String("Redis (TLS) to the cache"),
+			IpProtocol:                jsii.String("tcp"),
+			FromPort:                  jsii.Number(cache.Port),
+			ToPort:                    jsii.Number(cache.Port),
+			ReferencedSecurityGroupId: p.Redis.SecurityGroupID,
+		})
+		p.Redis.AllowFrom("ingress-from-service", sg.Id(), "Redis from the LiteLLM tasks")
+	}
 	p.LoadBalancer.AllowTo("egress-to-service", sg.Id())
 	p.Database.AllowFrom("ingress-from-service", sg.Id(), "PostgreSQL from the LiteLLM tasks")
 	s.SecurityGroupID = sg.Id()

@@ -26,6 +26,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
@@ -444,5 +445,44 @@ func TestAutoscaling(t *testing.T) {
 				t.Errorf("config.yaml lacks %q:\n%s", tc.wantPool, c)
 			}
 		})
+	}
+}
+
+func TestRedis(t *testing.T) {
+	f := build(t, func(stack cdktf.TerraformStack, p *proxyservice.Props) {
+		p.Redis = cache.New(stack, "redis", p.Network, cache.Props{Name: "t", AuthToken: secretVar(stack, "redis_auth_token")})
+	})
+	_, c := containerOf(t, f.doc)
+	env := map[string]string{}
+	for _, e := range c.Environment {
+		env[e.Name] = e.Value
+	}
+	if !strings.Contains(env["REDIS_HOST"], "primary_endpoint_address") || env["REDIS_PORT"] != "6379" || env["REDIS_SSL"] != "True" {
+		t.Errorf("environment = %v", env)
+	}
+	var password string
+	for _, s := range c.Secrets {
+		if s.Name == "REDIS_PASSWORD" {
+			password = s.ValueFrom
+		}
+	}
+	if !strings.Contains(password, "aws_secretsmanager_secret.redis_auth-token") {
+		t.Errorf("REDIS_PASSWORD comes from %q", password)
+	}
+	egress := f.doc.Where(*vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType(), map[string]any{"from_port": 6379})
+	ingress := f.doc.Where(*vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType(), map[string]any{"from_port": 6379})
+	if len(egress) != 1 || len(ingress) != 1 {
+		t.Errorf("6379: %d egress and %d ingress rules", len(egress), len(ingress))
+	}
+	for _, pol := range f.doc.Resources(*iamrolepolicy.IamRolePolicy_TfResourceType()) {
+		if strings.Contains(pol["policy"].(string), "ReadSecrets") && !strings.Contains(pol["policy"].(string), "redis_auth-token") {
+			t.Errorf("the execution role cannot read the Redis token: %s", pol["policy"])
+		}
+	}
+	content := f.doc.One(t, *s3object.S3Object_TfResourceType())["content"].(string)
+	for _, want := range []string{"redis_host: os.environ/REDIS_HOST", "redis_password: os.environ/REDIS_PASSWORD", "use_redis_transaction_buffer: true", "mode: default_off", "ssl: true"} {
+		if !strings.Contains(content, want) {
+			t.Errorf("config.yaml lacks %q:\n%s", want, content)
+		}
 	}
 }

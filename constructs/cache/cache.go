@@ -1,0 +1,115 @@
+package cache
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachereplicationgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachesubnetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/constructs/network"
+)
+
+// Cache is the Redis replication group and the secret holding its auth token.
+type Cache struct {
+	scope constructs.Construct // what every resource here is created in
+	// ReplicationGroupID is "<name>-redis".
+	ReplicationGroupID string
+	// Address is the primary endpoint's DNS name; clients connect with TLS on Port.
+	Address *string
+	// SecurityGroupID is the cache's security group; clients are let in with AllowFrom.
+	SecurityGroupID *string
+	// AuthTokenSecretArn and AuthTokenSecretName hold the auth token as a plain string.
+	AuthTokenSecretArn  *string
+	AuthTokenSecretName string
+}
+
+// New builds the cache in the network's private subnets. It panics on invalid props; call Props.Validate
+// first to get the problems as an error.
+func New(scope constructs.Construct, id string, net *network.Network, props Props) *Cache {
+	p := props.WithDefaults()
+	if err := p.Validate(); err != nil {
+		panic(err)
+	}
+	if net == nil {
+		panic("cache.New: a network is required")
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	groupID := p.Name + "-redis"
+	tags := &map[string]*string{"Name": jsii.String(groupID)}
+
+	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(groupID),
+		Description: jsii.String("LiteLLM Redis: 6379 from the LiteLLM tasks only"),
+		VpcId:       net.VpcID,
+		Tags:        tags,
+	})
+	subnets := elasticachesubnetgroup.NewElasticacheSubnetGroup(c, jsii.String("subnets"), &elasticachesubnetgroup.ElasticacheSubnetGroupConfig{
+		Name:        jsii.String(groupID + "-subnets"),
+		Description: jsii.String("Private subnets of " + p.Name),
+		SubnetIds:   &net.PrivateSubnetIDs,
+	})
+	secretName := p.Name + "-redis-auth-token"
+	secret := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("auth-token"), &secretsmanagersecret.SecretsmanagerSecretConfig{
+		Name:        jsii.String(secretName),
+		Description: jsii.String("Redis auth token (REDIS_PASSWORD) for LiteLLM in " + p.Name),
+		// Re-created from the redis_auth_token variable on every apply; a recovery window would only block redeploys.
+		RecoveryWindowInDays: jsii.Number(0),
+	})
+	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("auth-token-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+		SecretId:     secret.Id(),
+		SecretString: jsii.String(p.AuthToken),
+	})
+
+	failover := p.Nodes > 1
+	group := elasticachereplicationgroup.NewElasticacheReplicationGroup(c, jsii.String("replication-group"), &elasticachereplicationgroup.ElasticacheReplicationGroupConfig{
+		ReplicationGroupId:       jsii.String(groupID),
+		Description:              jsii.String("LiteLLM shared state for " + p.Name),
+		Engine:                   jsii.String("redis"),
+		EngineVersion:            jsii.String(p.EngineVersion),
+		NodeType:                 jsii.String(p.NodeType),
+		NumCacheClusters:         jsii.Number(float64(p.Nodes)),
+		Port:                     jsii.Number(Port),
+		SubnetGroupName:          subnets.Name(),
+		SecurityGroupIds:         &[]*string{sg.Id()},
+		AtRestEncryptionEnabled:  jsii.String("true"),
+		TransitEncryptionEnabled: jsii.Bool(true),
+		AuthToken:                jsii.String(p.AuthToken),
+		AutomaticFailoverEnabled: jsii.Bool(failover),
+		MultiAzEnabled:           jsii.Bool(failover),
+		AutoMinorVersionUpgrade:  jsii.String("true"),
+		ApplyImmediately:         jsii.Bool(true),
+		SnapshotRetentionLimit:   jsii.Number(float64(p.SnapshotRetentionDays)),
+		Tags:                     tags,
+		Lifecycle: &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{{
+			Condition: cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(AuthTokenPattern), jsii.String(p.AuthToken))),
+			// A precondition, not a variable validation: Terraform prints a failing variable's value even when sensitive.
+			ErrorMessage: jsii.String("redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed " + AuthTokenRule + "."),
+		}}},
+	})
+
+	return &Cache{
+		scope:               c,
+		ReplicationGroupID:  groupID,
+		Address:             group.PrimaryEndpointAddress(),
+		SecurityGroupID:     sg.Id(),
+		AuthTokenSecretArn:  secret.Arn(),
+		AuthTokenSecretName: secretName,
+	}
+}
+
+// AllowFrom lets a client security group connect on the Redis port; the only ingress the cache has.
+func (c *Cache) AllowFrom(id string, clientSecurityGroupID *string, description string) {
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c.scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           c.SecurityGroupID,
+		Description:               jsii.String(description),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(Port),
+		ToPort:                    jsii.Number(Port),
+		ReferencedSecurityGroupId: clientSecurityGroupID,
+	})
+}

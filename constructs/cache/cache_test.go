@@ -1,0 +1,113 @@
+package cache_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachereplicationgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachesubnetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/constructs/cache"
+	"litellm-aws/constructs/network"
+	"litellm-aws/internal/synthtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+func tokenVar(stack cdktf.TerraformStack) string {
+	return *cdktf.NewTerraformVariable(stack, jsii.String("redis_auth_token"), &cdktf.TerraformVariableConfig{
+		Type: jsii.String("string"), Sensitive: jsii.Bool(true),
+	}).StringValue()
+}
+
+func TestValidateRejects(t *testing.T) {
+	const literal = "Recognizable-Redis-Token-0001"
+	token := tokenVar(synthtest.NewStack())
+	cases := []struct {
+		name   string
+		modify func(*cache.Props)
+		want   string
+	}{
+		{"literal token", func(p *cache.Props) { p.AuthToken = literal }, "AuthToken (not shown) is a literal string"},
+		{"no token", func(p *cache.Props) { p.AuthToken = "" }, "AuthToken is required"},
+		{"node type", func(p *cache.Props) { p.NodeType = "cache.x9.huge" }, `NodeType "cache.x9.huge" is not an ElastiCache node type this project knows: allowed [cache.t4g.micro`},
+		{"nodes", func(p *cache.Props) { p.Nodes = 7 }, "Nodes 7 is out of range: allowed 1-6"},
+		{"version", func(p *cache.Props) { p.EngineVersion = "5" }, `EngineVersion "5" is not a Redis 6 or 7 version`},
+		{"snapshots", func(p *cache.Props) { p.SnapshotRetentionDays = 40 }, "SnapshotRetentionDays 40 is out of range: allowed 0-35"},
+		{"name", func(p *cache.Props) { p.Name = strings.Repeat("r", 35) }, "is 35 characters long: allowed at most 34"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := cache.Props{Name: "litellm-test", AuthToken: token}.WithDefaults()
+			tc.modify(&p)
+			err := p.Validate()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v\nwant an error containing %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), literal) {
+				t.Fatalf("the error shows the token: %v", err)
+			}
+		})
+	}
+}
+
+func TestCache(t *testing.T) {
+	cases := []struct {
+		name     string
+		nodes    int
+		failover bool
+	}{
+		{"default: primary and replica with failover", 0, true},
+		{"single node: no failover", 1, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := synthtest.NewStack()
+			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+			c := cache.New(stack, "redis", net, cache.Props{Name: "litellm-test", AuthToken: tokenVar(stack), Nodes: tc.nodes})
+			c.AllowFrom("from-client", jsii.String("sg-client"), "from the client")
+			doc := synthtest.Synth(t, stack)
+
+			rg := doc.One(t, *elasticachereplicationgroup.ElasticacheReplicationGroup_TfResourceType())
+			wantNodes := float64(tc.nodes)
+			if tc.nodes == 0 {
+				wantNodes = 2
+			}
+			want := map[string]any{
+				"replication_group_id": "litellm-test-redis", "engine": "redis", "node_type": "cache.t4g.medium",
+				"num_cache_clusters": wantNodes, "port": float64(6379), "at_rest_encryption_enabled": "true",
+				"transit_encryption_enabled": true, "auth_token": "${var.redis_auth_token}",
+				"automatic_failover_enabled": tc.failover, "multi_az_enabled": tc.failover,
+			}
+			for k, v := range want {
+				if rg[k] != v {
+					t.Errorf("replication group %s = %v, want %v", k, rg[k], v)
+				}
+			}
+			if pre := synthtest.JSON(rg["lifecycle"]); !strings.Contains(pre, "var.redis_auth_token") || !strings.Contains(pre, "not shown, it is sensitive") {
+				t.Errorf("no auth token precondition: %s", pre)
+			}
+			for _, s := range doc.One(t, *elasticachesubnetgroup.ElasticacheSubnetGroup_TfResourceType())["subnet_ids"].([]any) {
+				if !strings.Contains(s.(string), "private-") {
+					t.Errorf("cache in a non-private subnet: %v", s)
+				}
+			}
+			in := doc.One(t, *vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType())
+			if in["referenced_security_group_id"] != "sg-client" || in["from_port"] != float64(6379) || in["cidr_ipv4"] != nil {
+				t.Errorf("ingress = %v", in)
+			}
+			if s := doc.One(t, *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()); s["name"] != "litellm-test-redis-auth-token" || c.AuthTokenSecretName != "litellm-test-redis-auth-token" {
+				t.Errorf("secret = %v", s)
+			}
+		})
+	}
+}
