@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	rediscache "litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
@@ -14,7 +15,7 @@ import (
 // Options are the inputs an estimate takes beyond the profile.
 type Options struct {
 	// RedisNodeType is the ElastiCache node type of a Redis replication group, such as cache.t4g.medium.
-	// Default: "", no Redis (the stacks have none yet).
+	// Default: the stack's own (cache.DefaultNodeType) when the profile has Redis (LITELLM_REDIS), else none.
 	RedisNodeType string
 	// RedisNodes is the replication group's node count. Default: 2 (a primary and a replica) when
 	// RedisNodeType is set.
@@ -104,6 +105,9 @@ func Monthly(profile stacks.Profile, opts Options) (Estimate, error) {
 	p := profile.WithDefaults()
 	if err := opts.validate(); err != nil {
 		return Estimate{}, err
+	}
+	if p.Redis && opts.RedisNodeType == "" {
+		opts.RedisNodeType, opts.RedisNodes = rediscache.DefaultNodeType, rediscache.DefaultNodes
 	}
 	if opts.RedisNodeType != "" && opts.RedisNodes == 0 {
 		opts.RedisNodes = DefaultRedisNodes

@@ -359,3 +359,24 @@ func keys(m map[string][2]float64) []string {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-5 }
+
+// TestRedisFollowsTheProfile: a profile with Redis (LITELLM_REDIS=on) is priced with the stack's own node
+// type and count, without any flag.
+func TestRedisFollowsTheProfile(t *testing.T) {
+	p := stacks.Benchmark()
+	p.Redis = true
+	e, err := Monthly(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := USEast1.ElastiCacheNodeHour["cache.t4g.medium"].USD * 2 * 730
+	for _, l := range e.Lines {
+		if strings.Contains(l.Item, "Redis") {
+			if math.Abs(l.Low-want) > 0.005 {
+				t.Errorf("Redis line = %v, want %.2f", l, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("no Redis line in %v", e.Lines)
+}

@@ -241,7 +241,7 @@ func notes(e Estimate) []string {
 	}
 	if e.RedisNodeType == "" {
 		example := "cache.t4g.medium"
-		out = append(out, fmt.Sprintf("Redis is off (the stacks have none yet): -redis-node-type %s -redis-nodes %d would add %s a month, "+
+		out = append(out, fmt.Sprintf("Redis is off (LITELLM_REDIS=on turns it on): -redis-node-type %s -redis-nodes %d would add %s a month, "+
 			"plus inter-AZ transfer from tasks in other zones than the primary.",
 			example, DefaultRedisNodes, usd(tb.ElastiCacheNodeHour[example].USD*DefaultRedisNodes*HoursPerMonth)))
 	} else {

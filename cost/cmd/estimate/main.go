@@ -43,14 +43,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	profiles := stacks.All()
+	// The same LITELLM_* settings as synth, so LITELLM_REDIS=on prices the Redis the stacks would have.
+	profiles, err := stacks.FromEnv(stacks.All(), os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 2
+	}
 	if stack != "" {
-		p, err := cost.Lookup(stack)
-		if err != nil {
+		var found []stacks.Profile
+		for _, p := range profiles {
+			if p.StackName == stack {
+				found = append(found, p)
+			}
+		}
+		if len(found) == 0 {
+			_, err := cost.Lookup(stack)
 			fmt.Fprintln(stderr, "error:", err)
 			return 2
 		}
-		profiles = []stacks.Profile{p}
+		profiles = found
 	}
 	var estimates []cost.Estimate
 	var incomplete []error
