@@ -34,6 +34,14 @@ var envSettings = []struct {
 		p.Redis = on
 		return err
 	}},
+	{"LITELLM_STATE_BUCKET", "S3 bucket for the stacks' Terraform state (encrypted; with LITELLM_STATE_LOCK_TABLE)", func(p *Profile, v string) error {
+		p.StateBucket = v
+		return nil
+	}},
+	{"LITELLM_STATE_LOCK_TABLE", "DynamoDB table (partition key LockID) that locks the remote state", func(p *Profile, v string) error {
+		p.StateLockTable = v
+		return nil
+	}},
 	{"LITELLM_AUTOSCALING", "on: ECS target tracking on CPU between autoscaling_min_task_count and autoscaling_max_task_count", func(p *Profile, v string) error {
 		on, err := parseSwitch(v)
 		p.Autoscaling = on

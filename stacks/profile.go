@@ -63,6 +63,13 @@ type Profile struct {
 	// off. Default: 0.
 	AutoscalingRequestsPerTarget int
 
+	// StateBucket keeps the stack's Terraform state in this S3 bucket (key litellm-aws/<stack>.tfstate,
+	// encrypted), locked through the StateLockTable DynamoDB table, instead of a local file. Set from
+	// LITELLM_STATE_BUCKET and LITELLM_STATE_LOCK_TABLE; both or neither. Default: local state in
+	// terraform.<stack>.tfstate at the project root.
+	StateBucket    string
+	StateLockTable string
+
 	// Endpoint sends every AWS API call to a local emulator at this URL instead of AWS, with fake
 	// credentials; main sets it from LITELLM_AWS_ENDPOINT. Loopback addresses only. Default: empty, real AWS.
 	Endpoint string
@@ -122,6 +129,7 @@ func (p Profile) Validate() error {
 	var errs check.Problems
 	errs.Name("StackName", p.StackName, loadbalancer.MaxNameLength)
 	checkEndpoint(&errs, p.Endpoint)
+	checkState(&errs, p.StateBucket, p.StateLockTable)
 	errs.Range("DesiredTaskCount", float64(p.DesiredTaskCount), proxyservice.MinTasks, proxyservice.MaxTasks)
 	errs.Range("WorkersPerTask", float64(p.WorkersPerTask), proxyservice.MinWorkers, proxyservice.MaxWorkers)
 	if msg := proxyservice.CheckFargateSize(p.TaskCPU, p.TaskMemoryMiB); msg != "" {

@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -97,11 +96,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	}
 	provider.NewAwsProvider(stack, jsii.String("aws"), providerConfig)
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(ProviderVersion))
-	// The default local backend writes an absolute path, which would differ between checkouts; this is the
-	// same file (terraform.<stack>.tfstate at the project root), relative to cdktf.out/stacks/<stack>.
-	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{
-		Path: jsii.String(fmt.Sprintf("../../../terraform.%s.tfstate", p.StackName)),
-	})
+	backend(stack, p)
 
 	net := network.New(stack, "network", netProps)
 	dbProps.Network = net

@@ -274,6 +274,8 @@ func TestProfileValidation(t *testing.T) {
 		{"endpoint off this machine", func(p *stacks.Profile) { p.Endpoint = "http://10.0.0.5:4566" }, `Endpoint "http://10.0.0.5:4566" (LITELLM_AWS_ENDPOINT) is not on this machine: allowed loopback addresses only`},
 		{"endpoint not a URL", func(p *stacks.Profile) { p.Endpoint = "127.0.0.1:4566" }, `Endpoint "127.0.0.1:4566" (LITELLM_AWS_ENDPOINT) is not a URL`},
 		{"endpoint on loopback", func(p *stacks.Profile) { p.Endpoint = "http://localhost:4566" }, ""},
+		{"state bucket without lock table", func(p *stacks.Profile) { p.StateBucket = "my-state" }, `StateBucket "my-state" and StateLockTable "" (LITELLM_STATE_BUCKET, LITELLM_STATE_LOCK_TABLE): allowed both`},
+		{"bad state bucket", func(p *stacks.Profile) { p.StateBucket, p.StateLockTable = "My_State", "locks" }, `StateBucket "My_State" is not an S3 bucket name`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -463,5 +465,24 @@ func TestRedisProfile(t *testing.T) {
 	}
 	if strings.Contains(synthtest.JSON(doc.Raw()["output"]), "var.redis_auth_token") {
 		t.Error("an output carries the Redis token")
+	}
+}
+
+func TestRemoteState(t *testing.T) {
+	p := stacks.EightInstance()
+	p.StateBucket, p.StateLockTable = "acme-terraform-state", "terraform-locks"
+	stack, err := stacks.New(cdktf.Testing_App(nil), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf := synthtest.JSON(synthtest.Synth(t, stack).Raw()["terraform"])
+	for _, want := range []string{`"s3":{`, `"bucket":"acme-terraform-state"`, `"key":"litellm-aws/litellm-eight-instance.tfstate"`,
+		`"encrypt":true`, `"dynamodb_table":"terraform-locks"`, `"region":"us-east-1"`} {
+		if !strings.Contains(tf, want) {
+			t.Errorf("backend lacks %s: %s", want, tf)
+		}
+	}
+	if strings.Contains(tf, `"local"`) {
+		t.Errorf("local backend still there: %s", tf)
 	}
 }

@@ -1,0 +1,47 @@
+package stacks
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/check"
+)
+
+var (
+	bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	tableRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+)
+
+func checkState(errs *check.Problems, bucket, table string) {
+	if (bucket == "") != (table == "") {
+		errs.Addf("StateBucket %q and StateLockTable %q (LITELLM_STATE_BUCKET, LITELLM_STATE_LOCK_TABLE): allowed both, for locked remote state, or neither", bucket, table)
+	}
+	if bucket != "" && !bucketRE.MatchString(bucket) {
+		errs.Addf("StateBucket %q is not an S3 bucket name: allowed 3-63 lower-case letters, digits, dots and hyphens", bucket)
+	}
+	if table != "" && !tableRE.MatchString(table) {
+		errs.Addf("StateLockTable %q is not a DynamoDB table name: allowed 3-255 letters, digits, _ . and -", table)
+	}
+}
+
+// backend keeps state where the profile says: a local file at the project root by default (the same file
+// cdktf's default would use, written as a relative path so synthesized stacks do not depend on the
+// checkout's location), or an encrypted, locked S3 object.
+func backend(stack cdktf.TerraformStack, p Profile) {
+	if p.StateBucket == "" {
+		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{
+			Path: jsii.String(fmt.Sprintf("../../../terraform.%s.tfstate", p.StackName)),
+		})
+		return
+	}
+	cdktf.NewS3Backend(stack, &cdktf.S3BackendConfig{
+		Bucket:        jsii.String(p.StateBucket),
+		Key:           jsii.String(fmt.Sprintf("litellm-aws/%s.tfstate", p.StackName)),
+		Region:        jsii.String(p.Region),
+		Encrypt:       jsii.Bool(true),
+		DynamodbTable: jsii.String(p.StateLockTable),
+	})
+}
