@@ -29,6 +29,19 @@ var envSettings = []struct {
 		p.HostedZoneID = v
 		return nil
 	}},
+	{"LITELLM_ALB_ACCESS_LOGS_BUCKET", "S3 bucket (allowing ELB log delivery) for the load balancer's access logs", func(p *Profile, v string) error {
+		p.ALBAccessLogsBucket = v
+		return nil
+	}},
+	{"LITELLM_WEB_ACL_ARN", "regional WAFv2 web ACL to put in front of the load balancer", func(p *Profile, v string) error {
+		p.WebACLArn = v
+		return nil
+	}},
+	{"LITELLM_DB_MULTI_AZ", "on: a standby database in a second zone", func(p *Profile, v string) error {
+		on, err := parseSwitch(v)
+		p.DBMultiAZ = on
+		return err
+	}},
 	{"LITELLM_REDIS", "on: ElastiCache for Redis shared by the LiteLLM instances (needs --var redis_auth_token=...)", func(p *Profile, v string) error {
 		on, err := parseSwitch(v)
 		p.Redis = on

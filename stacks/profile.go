@@ -59,6 +59,12 @@ type Profile struct {
 	// LITELLM_HOSTED_ZONE_ID. Default: none.
 	DomainName   string
 	HostedZoneID string
+	// ALBAccessLogsBucket receives the load balancer's access logs (the bucket must allow ELB log delivery).
+	// Set from LITELLM_ALB_ACCESS_LOGS_BUCKET. Default: none.
+	ALBAccessLogsBucket string
+	// WebACLArn puts a regional WAFv2 web ACL in front of the load balancer. Set from LITELLM_WEB_ACL_ARN.
+	// Default: none.
+	WebACLArn string
 	// AutoscalingRequestsPerTarget adds target tracking on ALB requests per task per minute; 0 leaves it
 	// off. Default: 0.
 	AutoscalingRequestsPerTarget int

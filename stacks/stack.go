@@ -47,6 +47,8 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		CertificateArn:     p.CertificateArn,
 		DomainName:         p.DomainName,
 		HostedZoneID:       p.HostedZoneID,
+		AccessLogsBucket:   p.ALBAccessLogsBucket,
+		WebACLArn:          p.WebACLArn,
 	}
 	svcProps := proxyservice.Props{
 		Name:           p.StackName,

@@ -12,6 +12,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 )
 
 // LoadBalancer is the ALB, its target group and its listener.
@@ -96,8 +97,15 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		IdleTimeout:              jsii.Number(float64(p.IdleTimeoutSeconds)),
 		DropInvalidHeaderFields:  jsii.Bool(true),
 		EnableDeletionProtection: p.DeletionProtection,
+		AccessLogs:               accessLogs(p),
 		Tags:                     &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
 	})
+	if p.WebACLArn != "" {
+		wafv2webaclassociation.NewWafv2WebAclAssociation(c, jsii.String("waf"), &wafv2webaclassociation.Wafv2WebAclAssociationConfigA{
+			ResourceArn: alb.Arn(),
+			WebAclArn:   jsii.String(p.WebACLArn),
+		})
+	}
 
 	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: tg.Arn()}}
 	url := "http://" + *alb.DnsName()
@@ -171,4 +179,11 @@ func (l *LoadBalancer) AllowTo(id string, securityGroupID *string) {
 		ToPort:                    jsii.Number(float64(l.TargetPort)),
 		ReferencedSecurityGroupId: securityGroupID,
 	})
+}
+
+func accessLogs(p Props) *lb.LbAccessLogs {
+	if p.AccessLogsBucket == "" {
+		return nil
+	}
+	return &lb.LbAccessLogs{Bucket: jsii.String(p.AccessLogsBucket), Prefix: jsii.String(p.AccessLogsPrefix), Enabled: jsii.Bool(true)}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/loadbalancer"
@@ -45,6 +46,8 @@ func TestValidateRejects(t *testing.T) {
 		{"bad domain", func(p *loadbalancer.Props) {
 			p.CertificateArn, p.DomainName, p.HostedZoneID = cert, "LLM_example", "Z0123456789ABC"
 		}, `DomainName "LLM_example" is not a DNS name`},
+		{"access logs bucket", func(p *loadbalancer.Props) { p.AccessLogsBucket = "Logs_Bucket" }, `AccessLogsBucket "Logs_Bucket" is not an S3 bucket name`},
+		{"web ACL", func(p *loadbalancer.Props) { p.WebACLArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y" }, `WebACLArn "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y" is not a regional WAFv2 web ACL ARN`},
 		{"bad zone", func(p *loadbalancer.Props) {
 			p.CertificateArn, p.DomainName, p.HostedZoneID = cert, "llm.example.com", "zone-1"
 		}, `HostedZoneID "zone-1" is not a Route 53 hosted zone id`},
@@ -187,6 +190,45 @@ func TestListeners(t *testing.T) {
 			for _, r := range records {
 				if r["name"] != tc.domain || r["zone_id"] != tc.zone || r["type"] != "A" || !strings.Contains(synthtest.JSON(r["alias"]), ".dns_name}") {
 					t.Errorf("record = %v", r)
+				}
+			}
+		})
+	}
+}
+
+func TestAccessLogsAndWAF(t *testing.T) {
+	const acl = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/litellm/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+	cases := []struct {
+		name           string
+		bucket, webACL string
+	}{
+		{"neither", "", ""},
+		{"both", "acme-alb-logs", acl},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := synthtest.NewStack()
+			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+			loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "t", Network: net, AccessLogsBucket: tc.bucket, WebACLArn: tc.webACL})
+			doc := synthtest.Synth(t, stack)
+			alb := doc.One(t, *lb.Lb_TfResourceType())
+			logs := synthtest.JSON(alb["access_logs"])
+			waf := doc.Resources(*wafv2webaclassociation.Wafv2WebAclAssociation_TfResourceType())
+			if tc.bucket == "" {
+				if alb["access_logs"] != nil || len(waf) != 0 {
+					t.Errorf("access logs %s, %d WAF associations; want none", logs, len(waf))
+				}
+				return
+			}
+			if logs != `{"bucket":"acme-alb-logs","enabled":true,"prefix":"t"}` {
+				t.Errorf("access logs = %s", logs)
+			}
+			if len(waf) != 1 {
+				t.Fatalf("%d WAF associations", len(waf))
+			}
+			for _, w := range waf {
+				if w["web_acl_arn"] != acl || !strings.Contains(w["resource_arn"].(string), "aws_lb.") {
+					t.Errorf("WAF association = %v", w)
 				}
 			}
 		})

@@ -40,6 +40,14 @@ type Props struct {
 	// only with a certificate (which must cover the name). Default: empty, no record.
 	DomainName   string
 	HostedZoneID string
+
+	// AccessLogsBucket receives the load balancer's access logs under AccessLogsPrefix; the bucket must
+	// allow ELB log delivery. Default: empty, no access logs.
+	AccessLogsBucket string
+	// AccessLogsPrefix is the key prefix of the access logs. Default: Name.
+	AccessLogsPrefix string
+	// WebACLArn associates a WAFv2 web ACL (regional scope) with the load balancer. Default: empty, no WAF.
+	WebACLArn string
 }
 
 // Defaults for optional fields.
@@ -72,6 +80,9 @@ func (p Props) WithDefaults() Props {
 	if p.SSLPolicy == "" {
 		p.SSLPolicy = DefaultSSLPolicy
 	}
+	if p.AccessLogsBucket != "" && p.AccessLogsPrefix == "" {
+		p.AccessLogsPrefix = p.Name
+	}
 	return p
 }
 
@@ -79,6 +90,8 @@ var (
 	certificateRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
 	domainRE      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	zoneRE        = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
+	bucketRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	webACLRE      = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional/webacl/[A-Za-z0-9_-]{1,128}/[0-9a-f-]{36}$`)
 )
 
 // Validate reports every problem with the props at once.
@@ -114,6 +127,12 @@ func (p Props) Validate() error {
 	}
 	if p.HostedZoneID != "" && !zoneRE.MatchString(p.HostedZoneID) {
 		errs.Addf("HostedZoneID %q is not a Route 53 hosted zone id: allowed Z followed by upper-case letters and digits", p.HostedZoneID)
+	}
+	if p.AccessLogsBucket != "" && !bucketRE.MatchString(p.AccessLogsBucket) {
+		errs.Addf("AccessLogsBucket %q is not an S3 bucket name: allowed 3-63 lower-case letters, digits, dots and hyphens", p.AccessLogsBucket)
+	}
+	if p.WebACLArn != "" && !webACLRE.MatchString(p.WebACLArn) {
+		errs.Addf("WebACLArn %q is not a regional WAFv2 web ACL ARN: allowed arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>", p.WebACLArn)
 	}
 	return errs.Err(fmt.Sprintf("load balancer %q", p.Name))
 }
