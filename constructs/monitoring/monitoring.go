@@ -68,7 +68,7 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	topicName := p.Name + "-alarms"
 	keyArn := jsii.String(p.KMSKeyArn)
 	if p.KMSKeyArn == "" {
-		keyArn = topicKey(c, p.Name, topicName, *p.LoadBalancer.TargetGroupArn)
+		keyArn = topicKey(c, topicName, *p.LoadBalancer.TargetGroupArn)
 	}
 	topic := snstopic.NewSnsTopic(c, jsii.String("topic"), &snstopic.SnsTopicConfig{
 		Name:           jsii.String(topicName),
@@ -82,8 +82,9 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 			Endpoint: jsii.String(p.AlarmEmail),
 		}
 		if check.IsTokenString(p.AlarmEmail) {
-			// A deploy-time address may be left empty: subscribe only when it is not.
-			sub.Count = cdktf.Fn_Conditional(cdktf.Op_Neq(jsii.String(p.AlarmEmail), jsii.String("")), jsii.Number(1), jsii.Number(0))
+			// A deploy-time address may be left empty: subscribe only when it is not. (Not `!= ""` or `> 0`:
+			// cdktf writes "" and 0 as undefined in an operator expression.)
+			sub.Count = cdktf.Fn_Conditional(cdktf.Op_Gte(cdktf.Fn_LengthOf(jsii.String(p.AlarmEmail)), jsii.Number(1)), jsii.Number(1), jsii.Number(0))
 		}
 		snstopicsubscription.NewSnsTopicSubscription(c, jsii.String("email"), sub)
 	}
@@ -138,8 +139,8 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 		missing: "missing",
 	}, {
 		suffix: AlarmDBConnections,
-		description: fmt.Sprintf("Database connections at %s%% of the %s LiteLLM's pools are sized to, for 3 minutes: requests are about to queue for connections. "+
-			"More tasks or workers than the budget allows, or something else holding connections.",
+		description: fmt.Sprintf("Database connections at %s%% of the %s that LiteLLM's pools are sized to share, for 3 minutes: requests are about to queue for a connection. "+
+			"More tasks or workers than the budget was sized for, or something else holding connections.",
 			numberText(p.DBConnectionsBudgetPercentThreshold), numberText(p.Database.ConnectionBudget)),
 		namespace: NamespaceRDS, metric: "DatabaseConnections", stat: "Maximum", dims: w.dbDims(),
 		comparison: "GreaterThanOrEqualToThreshold", threshold: connectionsThreshold, datapoints: 3, periods: 3,
@@ -150,9 +151,9 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	m := &Monitoring{scope: c, TopicArn: topic.Arn(), TopicKMSKeyArn: keyArn}
 	var alarmArns []string
 	for _, s := range specs {
-		a := s.create(c, p.Name, topic.Arn())
-		m.AlarmNames = append(m.AlarmNames, *a.AlarmName())
-		alarmArns = append(alarmArns, *a.Arn())
+		name := p.Name + "-" + s.suffix
+		m.AlarmNames = append(m.AlarmNames, name)
+		alarmArns = append(alarmArns, *s.create(c, name, topic.Arn()).Arn())
 	}
 
 	m.DashboardName = p.Name + "-litellm"
@@ -233,7 +234,7 @@ type alarmSpec struct {
 
 func (s alarmSpec) create(scope constructs.Construct, name string, topicArn *string) cloudwatchmetricalarm.CloudwatchMetricAlarm {
 	cfg := &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          jsii.String(name + "-" + s.suffix),
+		AlarmName:          jsii.String(name),
 		AlarmDescription:   jsii.String(s.description),
 		ComparisonOperator: jsii.String(s.comparison),
 		Threshold:          jsii.Number(s.threshold),
@@ -269,7 +270,7 @@ func isPercentile(stat string) bool {
 
 // topicKey creates the customer managed key that encrypts the topic. The AWS managed alias/aws/sns will
 // not do: its policy cannot be changed to let CloudWatch use it, so alarms could not publish.
-func topicKey(scope constructs.Construct, name, topicName, arnInAccount string) *string {
+func topicKey(scope constructs.Construct, topicName, arnInAccount string) *string {
 	// The account root, read from an ARN of this account already in the stack: data.aws_caller_identity
 	// would need AWS credentials just to plan. A local keeps the quotes of split() out of the policy JSON.
 	part := func(i int) string {
