@@ -11,6 +11,7 @@ import (
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/loadbalancer"
+	"litellm-aws/constructs/monitoring"
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
 )
@@ -73,7 +74,8 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		cacheProps = cache.Props{Name: p.StackName, AuthToken: vars.RedisAuthToken, NodeType: vars.RedisNodeType}
 		cacheErr = cacheProps.WithDefaults().Validate()
 	}
-	if err := errors.Join(p.Validate(), cacheErr,
+	monProps := monitoring.Props{Name: p.StackName, Region: p.Region, AlarmEmail: vars.AlarmEmail}
+	if err := errors.Join(p.Validate(), cacheErr, monProps.WithDefaults().Validate(),
 		netProps.WithDefaults().Validate(),
 		dbProps.WithDefaults().Validate(),
 		lbProps.WithDefaults().Validate(),
@@ -110,8 +112,18 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		svcProps.Redis = cache.New(stack, "redis", net, cacheProps)
 	}
 	svc := proxyservice.New(stack, "proxy", svcProps)
+	monProps.Service, monProps.LoadBalancer, monProps.Database = svc, lb, db
+	mon := monitoring.New(stack, "monitoring", monProps)
 
 	outputs(stack, lb, db, svc)
+	cdktf.NewTerraformOutput(stack, jsii.String("dashboard_url"), &cdktf.TerraformOutputConfig{
+		Value:       jsii.String(mon.DashboardURL),
+		Description: jsii.String("CloudWatch dashboard of the stack's key metrics (ECS, ALB, RDS)"),
+	})
+	cdktf.NewTerraformOutput(stack, jsii.String("alarm_topic_arn"), &cdktf.TerraformOutputConfig{
+		Value:       mon.TopicArn,
+		Description: jsii.String("SNS topic the stack's alarms publish to: subscribe more endpoints here"),
+	})
 	if svcProps.Redis != nil {
 		cdktf.NewTerraformOutput(stack, jsii.String("redis_endpoint"), &cdktf.TerraformOutputConfig{
 			Value:       svcProps.Redis.Address,

@@ -146,7 +146,7 @@ func TestSynthIsDeterministic(t *testing.T) {
 func TestVariables(t *testing.T) {
 	doc := synth(t, stacks.Benchmark())
 	vars := doc.Block("variable")
-	want := []string{"db_instance_class", "db_password", "deletion_protection", "desired_task_count", "master_key", "num_workers_per_task", "task_cpu", "task_memory"}
+	want := []string{"alarm_email", "db_instance_class", "db_password", "deletion_protection", "desired_task_count", "master_key", "num_workers_per_task", "task_cpu", "task_memory"}
 	if got := synthtest.Names(vars); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("variables = %v, want %v", got, want)
 	}
@@ -190,7 +190,7 @@ func TestVariables(t *testing.T) {
 func TestOutputs(t *testing.T) {
 	doc := synth(t, stacks.Benchmark())
 	outs := doc.Block("output")
-	for _, name := range []string{"load_balancer_url", "api_endpoint", "cluster_name", "service_name", "log_group_name", "db_instance_endpoint", "master_key_secret_name"} {
+	for _, name := range []string{"load_balancer_url", "api_endpoint", "cluster_name", "service_name", "log_group_name", "db_instance_endpoint", "master_key_secret_name", "dashboard_url", "alarm_topic_arn"} {
 		o, ok := outs[name]
 		if !ok {
 			t.Errorf("output %s is missing", name)
@@ -207,6 +207,7 @@ func TestOutputs(t *testing.T) {
 		"service_name":           `^litellm-benchmark-litellm-service$`,
 		"log_group_name":         `^/ecs/litellm-benchmark-litellm$`,
 		"master_key_secret_name": `^litellm-benchmark-master-key$`,
+		"dashboard_url":          `^https://us-east-1\.console\.aws\.amazon\.com/cloudwatch/home\?region=us-east-1#dashboards:name=litellm-benchmark-litellm$`,
 	}
 	for name, re := range checks {
 		if v, _ := outs[name]["value"].(string); !regexp.MustCompile(re).MatchString(v) {

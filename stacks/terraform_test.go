@@ -36,7 +36,8 @@ func synthAll(t *testing.T) string {
 }
 
 func vars(extra ...string) []string {
-	args := []string{"-var", "master_key=" + goodMasterKey, "-var", "db_password=" + goodDBPassword}
+	// An alarm email, so the optional subscription is planned too and every synthesized resource is.
+	args := []string{"-var", "master_key=" + goodMasterKey, "-var", "db_password=" + goodDBPassword, "-var", "alarm_email=ops@example.com"}
 	for _, e := range extra {
 		args = append(args, "-var", e)
 	}
@@ -146,6 +147,8 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 			want: []string{"task_memory = 4096 MiB is not valid with task_cpu = 4096", "4096: 8192-30720 in steps of 1024"}},
 		{name: "unknown instance class", vars: []string{"db_instance_class=db.t2.nano"},
 			want: []string{`db_instance_class = "db.t2.nano" is not an RDS for PostgreSQL 16 class this project knows: allowed`}},
+		{name: "alarm email", vars: []string{"alarm_email=ops-at-example"},
+			want: []string{`alarm_email = "ops-at-example" is not an email address: allowed name@example.com, or empty for no subscription.`}},
 		{name: "connection budget", vars: []string{"desired_task_count=100"},
 			want: []string{"Database connection budget exceeded: 100 tasks x 4 workers need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
 	}

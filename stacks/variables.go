@@ -11,6 +11,7 @@ import (
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
+	"litellm-aws/constructs/monitoring"
 	"litellm-aws/constructs/proxyservice"
 )
 
@@ -25,6 +26,7 @@ type variables struct {
 	TaskMemory         float64
 	DBInstanceClass    string
 	DeletionProtection cdktf.IResolvable
+	AlarmEmail         string
 	// Declared only when the profile autoscales; zero otherwise.
 	MinTaskCount, MaxTaskCount, CPUTargetPercent float64
 	// Declared only when the profile has Redis; empty otherwise.
@@ -84,6 +86,12 @@ func newVariables(stack constructs.Construct, p Profile) variables {
 			"Set false for throwaway benchmark runs, then `cdktf destroy` removes everything."),
 	})
 	v.DeletionProtection = dp.BooleanValue()
+	v.AlarmEmail = *variable(stack, "alarm_email", "string", "", false,
+		"Email address subscribed to the stack's CloudWatch alarms (AWS mails a confirmation link first); empty for none.",
+		rule{
+			fmt.Sprintf("var.alarm_email == \"\" || can(regex(%s, var.alarm_email))", hclString(monitoring.EmailPattern)),
+			"alarm_email = \"${var.alarm_email}\" is not an email address: allowed name@example.com, or empty for no subscription.",
+		}).StringValue()
 	if p.Redis {
 		v.RedisAuthToken = *variable(stack, "redis_auth_token", "string", nil, true,
 			"Redis auth token (REDIS_PASSWORD), stored in Secrets Manager as <stack>-redis-auth-token: "+cache.AuthTokenRule+".").StringValue()
