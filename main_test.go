@@ -65,3 +65,32 @@ func TestBuildReportsEveryBadProfile(t *testing.T) {
 		t.Fatalf("build = %v, want problems of both profiles", err)
 	}
 }
+
+// TestREADMEDocumentsEverySetting: every LITELLM_* setting the app reads, and every deploy-time variable,
+// is in the README's tables.
+func TestREADMEDocumentsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stacks.EnvSettings() {
+		if !strings.Contains(string(readme), "`"+s[0]) {
+			t.Errorf("README.md does not document %s (%s)", s[0], s[1])
+		}
+	}
+	p := stacks.Benchmark()
+	p.Autoscaling, p.Redis = true, true
+	stack, err := stacks.New(cdktf.Testing_App(nil), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Variable map[string]any }
+	if err := json.Unmarshal([]byte(*cdktf.Testing_Synth(stack, nil)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name := range doc.Variable {
+		if !strings.Contains(string(readme), "`"+name+"`") {
+			t.Errorf("README.md does not document the variable %s", name)
+		}
+	}
+}

@@ -62,13 +62,13 @@ var envSettings = []struct {
 	}},
 }
 
-// EnvHelp lists the settings FromEnv reads, for the README and ./help.
-func EnvHelp() string {
-	var b strings.Builder
-	for _, s := range envSettings {
-		fmt.Fprintf(&b, "%s: %s\n", s.name, s.help)
+// EnvSettings lists the settings FromEnv reads, each with a line of help, in order.
+func EnvSettings() [][2]string {
+	out := make([][2]string, len(envSettings))
+	for i, s := range envSettings {
+		out[i] = [2]string{s.name, s.help}
 	}
-	return b.String()
+	return out
 }
 
 // FromEnv applies the LITELLM_* settings found by getenv to every profile, reporting every bad value.
