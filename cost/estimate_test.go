@@ -1,6 +1,7 @@
 package cost
 
 import (
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"math"
 	"reflect"
 	"sort"

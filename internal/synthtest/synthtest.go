@@ -4,7 +4,6 @@ package synthtest
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,10 +14,12 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/testflags"
 )
 
 // Update rewrites golden files instead of comparing with them: go test ./... -update
-var Update = flag.Bool("update", false, "rewrite golden files under testdata/")
+var Update = testflags.Update
 
 func init() {
 	// jsii prints a Node.js end-of-life banner on every start; it would bury test output.

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"flag"
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"strings"
 	"testing"
 )
-
-// `go test ./... -update` passes -update to every test binary; this package has no golden files.
-var _ = flag.Bool("update", false, "rewrite golden files (unused here)")
 
 func TestRun(t *testing.T) {
 	cases := []struct {

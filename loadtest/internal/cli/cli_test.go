@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"net/http"
 	"net/http/httptest"
 	"os"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"net"
 	"os"
 	"syscall"

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"encoding/json"
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"os"
 	"path/filepath"
 	"strings"

@@ -3,6 +3,7 @@ package smoke_test
 import (
 	"context"
 	"errors"
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"net"
 	"net/http"
 	"net/http/httptest"

@@ -1,6 +1,7 @@
 package stub_test
 
 import (
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"net/http"
 	"net/http/httptest"
 	"strings"

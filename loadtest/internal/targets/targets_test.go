@@ -1,6 +1,7 @@
 package targets_test
 
 import (
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"testing"
 	"time"
 

@@ -2,6 +2,7 @@ package wrkbench_test
 
 import (
 	"context"
+	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"net/http/httptest"
 	"reflect"
 	"strings"
