@@ -14,7 +14,8 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=18,20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
 # cdktf asks to send usage data; never from here.
 export CHECKPOINT_DISABLE=1
-export CDKTF_DISABLE_PLUGIN_CACHE_ENV=${CDKTF_DISABLE_PLUGIN_CACHE_ENV:-}
+# Terraform's plugin cache is configured in our CLI config (ensure_provider_mirror), not by cdktf.
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV=${CDKTF_DISABLE_PLUGIN_CACHE_ENV:-true}
 
 mkdir -p "$CACHE_DIR"
 

@@ -136,6 +136,9 @@ func (p Profile) Validate() error {
 	errs.Name("StackName", p.StackName, loadbalancer.MaxNameLength)
 	checkEndpoint(&errs, p.Endpoint)
 	checkState(&errs, p.StateBucket, p.StateLockTable)
+	if p.Endpoint != "" && p.StateBucket != "" {
+		errs.Addf("Endpoint %q with StateBucket %q: allowed one or the other; an emulated stack keeps its state in a local file", p.Endpoint, p.StateBucket)
+	}
 	errs.Range("DesiredTaskCount", float64(p.DesiredTaskCount), proxyservice.MinTasks, proxyservice.MaxTasks)
 	errs.Range("WorkersPerTask", float64(p.WorkersPerTask), proxyservice.MinWorkers, proxyservice.MaxWorkers)
 	if msg := proxyservice.CheckFargateSize(p.TaskCPU, p.TaskMemoryMiB); msg != "" {

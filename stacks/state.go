@@ -32,9 +32,12 @@ func checkState(errs *check.Problems, bucket, table string) {
 // checkout's location), or an encrypted, locked S3 object.
 func backend(stack cdktf.TerraformStack, p Profile) {
 	if p.StateBucket == "" {
-		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{
-			Path: jsii.String(fmt.Sprintf("../../../terraform.%s.tfstate", p.StackName)),
-		})
+		name := fmt.Sprintf("terraform.%s.tfstate", p.StackName)
+		if p.Endpoint != "" {
+			// What lives in an emulator must never share a state file with what lives in AWS.
+			name = fmt.Sprintf("terraform.%s.emulator.tfstate", p.StackName)
+		}
+		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("../../../" + name)})
 		return
 	}
 	cdktf.NewS3Backend(stack, &cdktf.S3BackendConfig{

@@ -31,33 +31,112 @@ verb_test() {
   (cd "$ROOT" && go test -count=1 -timeout 60m ./... "$@")
 }
 
-# verb: deploy <stack> [--var k=v ...] - cdktf deploy one stack (asks before applying unless --auto-approve)
+# split_local ARGS...: sets LOCAL=1 and drops --local from ARGS (into ARGS_LEFT) when it is there.
+split_local() {
+  LOCAL=""
+  ARGS_LEFT=()
+  local a
+  for a in "$@"; do
+    if [ "$a" = "--local" ]; then LOCAL=1; else ARGS_LEFT+=("$a"); fi
+  done
+}
+
+# use_emulator: starts the local AWS emulator (moto, on 127.0.0.1) and points the app and Terraform at it.
+# Emulated stacks synthesize into cdktf.local.out and keep their state in terraform.<stack>.emulator.tfstate,
+# apart from anything deployed to AWS.
+use_emulator() {
+  # shellcheck source=scripts/emulator.sh
+  source "$ROOT/scripts/emulator.sh"
+  emulator_start
+  export LITELLM_AWS_ENDPOINT=$AWS_ENDPOINT_URL
+  OUTDIR=cdktf.local.out
+}
+
+# with_test_secrets ARGS...: for the emulator only, fills in throwaway master_key and db_password (and
+# redis_auth_token) unless given, so `./help deploy <stack> --local` needs no arguments; and turns deletion
+# protection off, since an emulated stack is always thrown away.
+with_test_secrets() {
+  local args=("$@") joined=" $* "
+  case $joined in *" master_key="* | *"--var=master_key="*) ;; *) args+=(--var "master_key=sk-local-emulator-0000000000") ;; esac
+  case $joined in *" db_password="* | *"--var=db_password="*) ;; *) args+=(--var "db_password=local-emulator-password") ;; esac
+  case $joined in *" deletion_protection="* | *"--var=deletion_protection="*) ;; *) args+=(--var "deletion_protection=false") ;; esac
+  case $joined in *" redis_auth_token="* | *"--var=redis_auth_token="*) ;; *) [ "${LITELLM_REDIS:-}" = "" ] || args+=(--var "redis_auth_token=local-emulator-redis-token") ;; esac
+  ARGS_LEFT=("${args[@]}")
+}
+
+# verb: deploy <stack> [--local] [--var k=v ...] - cdktf deploy one stack (--local: into the local AWS emulator)
 verb_deploy() {
   require_stack "${1:-}"
+  local s=$1
+  shift
+  split_local "$@"
   ensure_cdktf_cli
-  (cd "$ROOT" && cdktf deploy "$@")
+  OUTDIR=cdktf.out
+  if [ -n "$LOCAL" ]; then
+    use_emulator
+    with_test_secrets "${ARGS_LEFT[@]}"
+    ARGS_LEFT+=(--auto-approve)
+  fi
+  (cd "$ROOT" && cdktf deploy "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
+  if [ -n "$LOCAL" ]; then
+    echo
+    echo "Outputs of $s in the local emulator ($AWS_ENDPOINT_URL):"
+    (cd "$ROOT/$OUTDIR/stacks/$s" && "$TERRAFORM" output)
+  fi
 }
 
-# verb: diff <stack> [--var k=v ...] - show what deploy would change
+# verb: diff <stack> [--local] [--var k=v ...] - show what deploy would change
 verb_diff() {
   require_stack "${1:-}"
+  local s=$1
+  shift
+  split_local "$@"
   ensure_cdktf_cli
-  (cd "$ROOT" && cdktf diff "$@")
+  OUTDIR=cdktf.out
+  if [ -n "$LOCAL" ]; then
+    use_emulator
+    with_test_secrets "${ARGS_LEFT[@]}"
+  fi
+  (cd "$ROOT" && cdktf diff "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
 }
 
-# verb: output <stack> - print the stack's outputs (load_balancer_url, api_endpoint, names)
+# verb: output <stack> [--local] [terraform output args] - print the stack's outputs (load_balancer_url, api_endpoint, names)
 verb_output() {
   require_stack "${1:-}"
   local s=$1
   shift
+  split_local "$@"
   ensure_terraform
-  [ -d "$ROOT/cdktf.out/stacks/$s/.terraform" ] || die "stack $s has not been deployed from this checkout: run ./help deploy $s first"
-  (cd "$ROOT/cdktf.out/stacks/$s" && "$TERRAFORM" output "$@")
+  OUTDIR=cdktf.out
+  [ -n "$LOCAL" ] && OUTDIR=cdktf.local.out
+  [ -d "$ROOT/$OUTDIR/stacks/$s/.terraform" ] || die "stack $s has not been deployed from this checkout: run ./help deploy $s${LOCAL:+ --local} first"
+  (cd "$ROOT/$OUTDIR/stacks/$s" && "$TERRAFORM" output "${ARGS_LEFT[@]}")
 }
 
-# verb: destroy <stack> [--var k=v ...] - cdktf destroy one stack
+# verb: destroy <stack> [--local] [--var k=v ...] - cdktf destroy one stack (--local: from the local AWS emulator)
 verb_destroy() {
   require_stack "${1:-}"
+  local s=$1
+  shift
+  split_local "$@"
   ensure_cdktf_cli
-  (cd "$ROOT" && cdktf destroy "$@")
+  OUTDIR=cdktf.out
+  if [ -n "$LOCAL" ]; then
+    use_emulator
+    with_test_secrets "${ARGS_LEFT[@]}"
+    ARGS_LEFT+=(--auto-approve)
+  fi
+  (cd "$ROOT" && cdktf destroy "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
+}
+
+# verb: emulator start|stop|env - the local AWS emulator the --local verbs and the tests use
+verb_emulator() {
+  # shellcheck source=scripts/emulator.sh
+  source "$ROOT/scripts/emulator.sh"
+  case ${1:-} in
+    start) emulator_start && emulator_env ;;
+    stop) emulator_stop ;;
+    env) emulator_env ;;
+    *) die "emulator takes start, stop or env, not '${1:-}'" ;;
+  esac
 }
