@@ -59,6 +59,10 @@ type Profile struct {
 	// LITELLM_HOSTED_ZONE_ID. Default: none.
 	DomainName   string
 	HostedZoneID string
+	// KMSKeyArn encrypts the log groups and secrets (and Redis) with this customer-managed key instead of
+	// AWS-managed keys; its policy must let CloudWatch Logs, Secrets Manager and ElastiCache use it. Set
+	// from LITELLM_KMS_KEY_ARN. Default: AWS-managed encryption.
+	KMSKeyArn string
 	// ALBAccessLogsBucket receives the load balancer's access logs (the bucket must allow ELB log delivery).
 	// Set from LITELLM_ALB_ACCESS_LOGS_BUCKET. Default: none.
 	ALBAccessLogsBucket string

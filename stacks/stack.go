@@ -20,6 +20,10 @@ import (
 // for; the lock file written by `terraform init` records the exact version used.
 const ProviderVersion = ">= 5.84.0, < 6.0.0"
 
+// TerraformVersion is the Terraform CLI the stacks need: preconditions with references in their messages,
+// and the 1.5.7 fallback that ./help builds when no terraform is on PATH.
+const TerraformVersion = ">= 1.5.7"
+
 // New builds one profile's stack. It checks everything first and returns every problem at once; on error
 // the caller must not synthesize.
 func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, error) {
@@ -33,6 +37,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		CIDR:              p.VPCCIDR,
 		AvailabilityZones: p.AvailabilityZones,
 		NatGatewayPerZone: p.NatGatewayPerZone,
+		KMSKeyArn:         p.KMSKeyArn,
 	}
 	dbProps := database.Props{
 		Name:               p.StackName,
@@ -40,6 +45,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		InstanceClass:      vars.DBInstanceClass,
 		MultiAZ:            p.DBMultiAZ,
 		DeletionProtection: vars.DeletionProtection,
+		KMSKeyArn:          p.KMSKeyArn,
 	}
 	lbProps := loadbalancer.Props{
 		Name:               p.StackName,
@@ -61,6 +67,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		CPU:            vars.TaskCPU,
 		MemoryMiB:      vars.TaskMemory,
 		Config:         p.LiteLLMConfig,
+		KMSKeyArn:      p.KMSKeyArn,
 
 		Autoscaling:                  p.Autoscaling,
 		MinCount:                     vars.MinTaskCount,
@@ -71,7 +78,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	var cacheProps cache.Props
 	var cacheErr error
 	if p.Redis {
-		cacheProps = cache.Props{Name: p.StackName, AuthToken: vars.RedisAuthToken, NodeType: vars.RedisNodeType}
+		cacheProps = cache.Props{Name: p.StackName, AuthToken: vars.RedisAuthToken, NodeType: vars.RedisNodeType, KMSKeyArn: p.KMSKeyArn}
 		cacheErr = cacheProps.WithDefaults().Validate()
 	}
 	monProps := monitoring.Props{Name: p.StackName, Region: p.Region, AlarmEmail: vars.AlarmEmail}
@@ -100,6 +107,8 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	}
 	provider.NewAwsProvider(stack, jsii.String("aws"), providerConfig)
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(ProviderVersion))
+	// 1.5.7 is the oldest Terraform this project is tested with (and the last MPL release, its fallback).
+	stack.AddOverride(jsii.String("terraform.required_version"), jsii.String(TerraformVersion))
 	backend(stack, p)
 
 	net := network.New(stack, "network", netProps)

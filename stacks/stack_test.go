@@ -487,3 +487,34 @@ func TestRemoteState(t *testing.T) {
 		t.Errorf("local backend still there: %s", tf)
 	}
 }
+
+func TestCustomerManagedKey(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+	p := stacks.Benchmark()
+	p.KMSKeyArn, p.Redis = key, true
+	stack, err := stacks.New(cdktf.Testing_App(nil), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := synthtest.Synth(t, stack)
+	for _, typ := range []string{"aws_cloudwatch_log_group", "aws_secretsmanager_secret", "aws_elasticache_replication_group"} {
+		for name, r := range doc.Resources(typ) {
+			if r["kms_key_id"] != key {
+				t.Errorf("%s.%s is not encrypted with the key: %v", typ, name, r["kms_key_id"])
+			}
+		}
+	}
+	decrypt := false
+	for _, pol := range doc.Resources("aws_iam_role_policy") {
+		if strings.Contains(pol["policy"].(string), `"Action":["kms:Decrypt"],"Resource":["`+key+`"]`) {
+			decrypt = true
+		}
+	}
+	if !decrypt {
+		t.Error("the execution role cannot decrypt the secrets")
+	}
+	p.KMSKeyArn = "alias/aws/secretsmanager"
+	if _, err := stacks.New(cdktf.Testing_App(nil), p); err == nil || !strings.Contains(err.Error(), `KMSKeyArn "alias/aws/secretsmanager" is not a KMS key ARN`) {
+		t.Errorf("bad key: %v", err)
+	}
+}

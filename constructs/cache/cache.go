@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/opt"
 )
 
 // Cache is the Redis replication group and the secret holding its auth token.
@@ -59,6 +60,7 @@ func New(scope constructs.Construct, id string, net *network.Network, props Prop
 		Description: jsii.String("Redis auth token (REDIS_PASSWORD) for LiteLLM in " + p.Name),
 		// Re-created from the redis_auth_token variable on every apply; a recovery window would only block redeploys.
 		RecoveryWindowInDays: jsii.Number(0),
+		KmsKeyId:             opt.String(p.KMSKeyArn),
 	})
 	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("auth-token-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId:     secret.Id(),
@@ -77,6 +79,7 @@ func New(scope constructs.Construct, id string, net *network.Network, props Prop
 		SubnetGroupName:          subnets.Name(),
 		SecurityGroupIds:         &[]*string{sg.Id()},
 		AtRestEncryptionEnabled:  jsii.String("true"),
+		KmsKeyId:                 opt.String(p.KMSKeyArn),
 		TransitEncryptionEnabled: jsii.Bool(true),
 		AuthToken:                jsii.String(p.AuthToken),
 		AutomaticFailoverEnabled: jsii.Bool(failover),

@@ -24,6 +24,9 @@ type Props struct {
 	EngineVersion string
 	// SnapshotRetentionDays keeps daily snapshots; 0 turns them off. Default: 1.
 	SnapshotRetentionDays int
+	// KMSKeyArn encrypts the auth token secret and the data at rest with this customer-managed key instead of the AWS-managed default; its key
+	// policy must let Secrets Manager and ElastiCache use it. Default: empty, AWS-managed encryption.
+	KMSKeyArn string
 }
 
 // Defaults for optional fields.
@@ -94,6 +97,7 @@ func (p Props) Validate() error {
 	if p.SnapshotRetentionDays < 0 || p.SnapshotRetentionDays > 35 {
 		errs.Addf("SnapshotRetentionDays %d is out of range: allowed 0-35", p.SnapshotRetentionDays)
 	}
+	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
 	return errs.Err(fmt.Sprintf("cache %q", p.Name))
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/opt"
 )
 
 // Database is the RDS instance and the secret that tells clients how to reach it.
@@ -113,10 +114,11 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	secretName := p.Name + "-database-url"
 	secret := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("url"), &secretsmanagersecret.SecretsmanagerSecretConfig{
 		Name:        jsii.String(secretName),
-		Description: jsii.String("DATABASE_URL for LiteLLM: postgresql://litellm:<password>@<address>:5432/litellm"),
+		Description: jsii.String("DATABASE_URL for LiteLLM: the PostgreSQL connection string of the litellm user"),
 		// Re-created from the password variable on every apply, so nothing is lost by deleting it at once;
 		// a recovery window would block deploying the same stack again for days.
 		RecoveryWindowInDays: jsii.Number(0),
+		KmsKeyId:             opt.String(p.KMSKeyArn),
 	})
 	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("url-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId: secret.Id(),

@@ -36,6 +36,9 @@ type Props struct {
 	// DeletionProtection refuses deletion while on, and takes a final snapshot when the instance is deleted
 	// after it is turned off: a bool, or a Terraform bool expression such as a variable. Default: true.
 	DeletionProtection any
+	// KMSKeyArn encrypts the connection URL secret with this customer-managed key instead of the AWS-managed default; its key
+	// policy must let Secrets Manager (and the service's execution role, which proxyservice grants kms:Decrypt) use it. Default: empty, AWS-managed encryption.
+	KMSKeyArn string
 }
 
 // Defaults for optional fields, and the names LiteLLM connects with.
@@ -110,5 +113,6 @@ func (p Props) Validate() error {
 	if p.BackupRetentionDays < 1 || p.BackupRetentionDays > 35 {
 		errs.Addf("BackupRetentionDays %d is out of range: allowed 1-35", p.BackupRetentionDays)
 	}
+	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
 	return errs.Err(fmt.Sprintf("database %q", p.Name))
 }

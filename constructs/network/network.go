@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/awsiam"
+	"litellm-aws/internal/opt"
 )
 
 // Network is the VPC and its subnets.
@@ -146,6 +147,7 @@ func (n *Network) addFlowLogs(p Props) {
 	group := cloudwatchloggroup.NewCloudwatchLogGroup(n.scope, jsii.String("flow-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            jsii.String(fmt.Sprintf("/vpc/%s-flow-logs", p.Name)),
 		RetentionInDays: jsii.Number(float64(p.FlowLogRetentionDays)),
+		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
 	role := iamrole.NewIamRole(n.scope, jsii.String("flow-logs-role"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(p.Name + "-vpc-flow-logs"),

@@ -25,6 +25,9 @@ type Props struct {
 	NatGatewayPerZone bool
 	// FlowLogRetentionDays keeps VPC flow logs (all traffic) in CloudWatch Logs this long. Default: 30.
 	FlowLogRetentionDays int
+	// KMSKeyArn encrypts the flow log group with this customer-managed key instead of the AWS-managed default; its key
+	// policy must let CloudWatch Logs (logs.<region>.amazonaws.com) use it. Default: empty, AWS-managed encryption.
+	KMSKeyArn string
 }
 
 // Defaults for optional fields.
@@ -76,6 +79,7 @@ func (p Props) Validate() error {
 		seen[z] = true
 	}
 	errs.RetentionDays("FlowLogRetentionDays", p.FlowLogRetentionDays)
+	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
 	return errs.Err(fmt.Sprintf("network %q", p.Name))
 }
 

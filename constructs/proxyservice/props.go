@@ -70,6 +70,9 @@ type Props struct {
 	// HealthCheckGracePeriodSeconds lets a new task start (and run database migrations) before the load
 	// balancer's health checks count. Default: 180.
 	HealthCheckGracePeriodSeconds int
+	// KMSKeyArn encrypts the log group and the master key secret with this customer-managed key instead of the AWS-managed default; its key
+	// policy must let CloudWatch Logs; the execution role is granted kms:Decrypt on it use it. Default: empty, AWS-managed encryption.
+	KMSKeyArn string
 }
 
 // Defaults for optional fields.
@@ -211,6 +214,7 @@ func (p Props) Validate() error {
 			errs.Addf("%v", err)
 		}
 	}
+	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
 	return errs.Err(fmt.Sprintf("proxy service %q", p.Name))
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -25,6 +26,7 @@ import (
 	"litellm-aws/constructs/database"
 	"litellm-aws/internal/awsiam"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/opt"
 )
 
 // ProxyService is LiteLLM running on ECS.
@@ -78,6 +80,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            jsii.String(s.LogGroupName),
 		RetentionInDays: jsii.Number(float64(p.LogRetentionDays)),
+		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
 	masterKey := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("master-key"), &secretsmanagersecret.SecretsmanagerSecretConfig{
 		Name:        jsii.String(s.MasterKeySecretName),
@@ -85,6 +88,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		// Re-created from the master_key variable on every apply, so nothing is lost by deleting it at once;
 		// a recovery window would block deploying the same stack again for days.
 		RecoveryWindowInDays: jsii.Number(0),
+		KmsKeyId:             opt.String(p.KMSKeyArn),
 	})
 	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("master-key-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId:     masterKey.Id(),
@@ -127,7 +131,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	iamrolepolicy.NewIamRolePolicy(c, jsii.String("execution-policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name:   jsii.String("litellm-execution"),
 		Role:   executionRole.Id(),
-		Policy: executionPolicy(p.Image, *logs.Arn(), secretArns...),
+		Policy: executionPolicy(p.Image, p.KMSKeyArn, *logs.Arn(), secretArns...),
 	})
 	taskRole := iamrole.NewIamRole(c, jsii.String("task-role"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(p.Name + "-ecs-task"),
@@ -355,10 +359,15 @@ var ecrImageRE = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaw
 
 // executionPolicy lets ECS write the container's logs, read exactly its secrets and, for an image in ECR,
 // pull it. Images from public registries such as ghcr.io need no permission.
-func executionPolicy(image, logGroupArn string, secretArns ...string) *string {
+func executionPolicy(image, kmsKeyArn, logGroupArn string, secretArns ...string) *string {
 	statements := []awsiam.Statement{
 		{Sid: "WriteLogs", Actions: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resources: []string{logGroupArn + ":*"}},
 		{Sid: "ReadSecrets", Actions: []string{"secretsmanager:GetSecretValue"}, Resources: secretArns},
+	}
+	if kmsKeyArn != "" {
+		// Secrets encrypted with a customer-managed key are decrypted with the reader's permission.
+		statements = append(statements, awsiam.Statement{Sid: "DecryptSecrets", Actions: []string{"kms:Decrypt"}, Resources: []string{kmsKeyArn},
+			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": "secretsmanager." + regionOf(kmsKeyArn) + ".amazonaws.com"}}})
 	}
 	if m := ecrImageRE.FindStringSubmatch(image); m != nil {
 		statements = append(statements,
@@ -377,4 +386,12 @@ func masterKeyPrecondition(key string) *[]*cdktf.Precondition {
 		Condition:    cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(MasterKeyPattern), jsii.String(key))),
 		ErrorMessage: jsii.String("master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed " + MasterKeyRule + "."),
 	}}
+}
+
+// regionOf is the region field of an ARN.
+func regionOf(arn string) string {
+	if parts := strings.SplitN(arn, ":", 5); len(parts) == 5 {
+		return parts[3]
+	}
+	return ""
 }

@@ -82,3 +82,12 @@ func (p *Problems) RetentionDays(field string, v int) {
 	}
 	p.Addf("%s %d is not a CloudWatch Logs retention period: allowed %v", field, v, LogRetentionDays)
 }
+
+var kmsKeyRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/[0-9a-f-]{36}$`)
+
+// KMSKeyArn checks an optional customer-managed KMS key ARN (empty is allowed).
+func (p *Problems) KMSKeyArn(field, v string) {
+	if v != "" && !kmsKeyRE.MatchString(v) {
+		p.Addf("%s %q is not a KMS key ARN: allowed arn:aws:kms:<region>:<account>:key/<key id>", field, v)
+	}
+}
