@@ -21,14 +21,21 @@ verb_synth() {
   done
 }
 
-# verb: test - run the whole test suite (Go tests, Terraform validate/plan, emulator, scanners)
+# verb: test [go test flags] - the whole suite: Go tests, Terraform validate/plan, emulator apply/destroy, cdktf deploy, scanners
 verb_test() {
-  need_go; need_node
+  need_go
+  need_node
+  # Everything the tests drive is installed (or found in the cache) first, outside any test's timeout.
   ensure_terraform
+  ensure_cdktf_cli
+  ensure_scanners
+  # shellcheck source=scripts/emulator.sh
+  source "$ROOT/scripts/emulator.sh"
+  need_moto
   log "go vet ./..."
   (cd "$ROOT" && go vet ./...)
   log "go test ./..."
-  (cd "$ROOT" && go test -count=1 -timeout 60m ./... "$@")
+  (cd "$ROOT" && go test -count=1 -timeout 80m ./... "$@")
 }
 
 # split_local ARGS...: sets LOCAL=1 and drops --local from ARGS (into ARGS_LEFT) when it is there.
