@@ -1,0 +1,578 @@
+#!/usr/bin/env python3
+"""Local AWS emulator for Terraform: moto's server, patched where hashicorp/aws 5.x needs more than moto 5.2 does.
+
+    python3 emulator/server.py [--port N] [--port-file PATH] [--detach] [--verbose]
+
+Listens on 127.0.0.1 only. With --port 0 (the default) the kernel picks a free port, so parallel callers never race
+for one; the port is printed as "listening on http://127.0.0.1:PORT" and, with --port-file, written to PATH once
+the socket accepts connections.
+
+Each patch_* function below replaces methods on moto's classes before the first request, so every backend the
+server creates afterwards behaves as patched. Its docstring names the provider behaviour it serves; drop a patch
+when moto does the same by itself.
+"""
+
+import argparse
+import json
+import logging
+import os
+import random
+import signal
+import string
+import sys
+
+REQUIRED_MOTO_MAJOR = 5
+
+# What AWS picks when CreateReplicationGroup or CreateCacheCluster names no engine version.
+DEFAULT_CACHE_ENGINE_VERSIONS = {"redis": "7.1.0", "valkey": "8.0.1", "memcached": "1.6.22"}
+
+
+def patch_application_autoscaling():
+    """Tags on scalable targets.
+
+    aws_appautoscaling_target reads its tags with ListTagsForResource after every create and refresh. moto 5.2 has
+    no tagging operations for this service at all, answers HTTP 500 (NotImplementedError), and the provider
+    retries a 500 for minutes before it fails. Tags passed to RegisterScalableTarget are kept, as AWS does.
+    """
+    from moto.applicationautoscaling import models, responses
+    from moto.core.exceptions import JsonRESTError
+    from moto.utilities.tagging_service import TaggingService
+
+    backend_cls = models.ApplicationAutoscalingBackend
+    response_cls = responses.ApplicationAutoScalingResponse
+
+    original_init = backend_cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.tagging_service = TaggingService()
+
+    backend_cls.__init__ = __init__
+
+    def find_target_arn(backend, arn):
+        for by_resource in backend.targets.values():
+            for target in by_resource.values():
+                if target.arn == arn:
+                    return arn
+        raise JsonRESTError("ResourceNotFoundException", f"No scalable target found for ARN {arn}")
+
+    def as_tag_list(tags):
+        return [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
+
+    original_deregister = backend_cls.deregister_scalable_target
+
+    def deregister_scalable_target(self, namespace, r_id, dimension):
+        target = self.targets.get(dimension, {}).get(r_id)
+        original_deregister(self, namespace, r_id, dimension)
+        if target is not None:
+            self.tagging_service.delete_all_tags_for_resource(target.arn)
+
+    backend_cls.deregister_scalable_target = deregister_scalable_target
+
+    original_register_response = response_cls.register_scalable_target
+
+    def register_scalable_target_response(self):
+        body = original_register_response(self)
+        tags = self._get_param("Tags")
+        if tags:
+            backend = self.applicationautoscaling_backend
+            target = backend.targets[self._get_param("ScalableDimension")][self._get_param("ResourceId")]
+            backend.tagging_service.tag_resource(target.arn, as_tag_list(tags))
+        return body
+
+    def list_tags_for_resource(self):
+        backend = self.applicationautoscaling_backend
+        arn = find_target_arn(backend, self._get_param("ResourceARN"))
+        return json.dumps({"Tags": backend.tagging_service.get_tag_dict_for_resource(arn)})
+
+    def tag_resource(self):
+        backend = self.applicationautoscaling_backend
+        arn = find_target_arn(backend, self._get_param("ResourceARN"))
+        backend.tagging_service.tag_resource(arn, as_tag_list(self._get_param("Tags")))
+        return "{}"
+
+    def untag_resource(self):
+        backend = self.applicationautoscaling_backend
+        arn = find_target_arn(backend, self._get_param("ResourceARN"))
+        backend.tagging_service.untag_resource_using_names(arn, self._get_param("TagKeys") or [])
+        return "{}"
+
+    response_cls.register_scalable_target = register_scalable_target_response
+    response_cls.list_tags_for_resource = list_tags_for_resource
+    response_cls.tag_resource = tag_resource
+    response_cls.untag_resource = untag_resource
+
+
+def patch_rds():
+    """A distinct DbiResourceId per DB instance; monitoring, Performance Insights and parameter sources read back.
+
+    - moto 5.2 hard-codes one DbiResourceId for every instance. Since provider 5.0 the id of aws_db_instance is
+      the DbiResourceId and every read filters on it, so two instances in one config cannot be told apart.
+    - moto 5.2 drops MonitoringInterval, MonitoringRoleArn and EnablePerformanceInsights, so an instance with
+      enhanced monitoring or Performance Insights re-plans forever.
+    - moto 5.2 returns the parameters set on a DB parameter group without Source "user", and the provider keeps
+      only those, so every aws_db_parameter_group with a parameter block re-plans forever.
+    """
+    from moto.rds import models
+
+    original_init = models.DBInstance.__init__
+    original_update = models.DBInstance.update
+    alphabet = string.ascii_uppercase + string.digits
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.dbi_resource_id = "db-" + "".join(random.choices(alphabet, k=26))
+        self.monitoring_interval = kwargs.get("monitoring_interval") or 0
+        self.monitoring_role_arn = kwargs.get("monitoring_role_arn")
+        set_performance_insights(self, kwargs)
+
+    def update(self, *args, **kwargs):
+        original_update(self, *args, **kwargs)
+        set_performance_insights(self, kwargs)
+
+    def set_performance_insights(instance, kwargs):
+        enabled = kwargs.get("enable_performance_insights")
+        if enabled is None:
+            if not hasattr(instance, "performance_insights_enabled"):
+                instance.performance_insights_enabled = False
+            return
+        instance.performance_insights_enabled = bool(enabled)
+        if enabled:
+            # AWS keeps 7 days unless told otherwise.
+            instance.performance_insights_retention_period = kwargs.get("performance_insights_retention_period") or 7
+            instance.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id")
+
+    models.DBInstance.__init__ = __init__
+    models.DBInstance.update = update
+
+    original_update_parameters = models.DBParameterGroup.update_parameters
+
+    def update_parameters(self, new_parameters):
+        original_update_parameters(self, new_parameters)
+        for parameter in self.parameters.values():
+            parameter.setdefault("Source", "user")
+
+    models.DBParameterGroup.update_parameters = update_parameters
+
+
+def patch_elasticache():
+    """Replication groups with real member clusters; deletes that finish; DeleteCacheSubnetGroup.
+
+    - moto 5.2 sets a deleted cache cluster or replication group to "deleting" and keeps it forever, so the
+      provider's delete waiter (which waits for not-found) runs into its 40-minute timeout. AWS answers the delete
+      call with the object in "deleting" and later stops listing it; here it is gone by the next describe.
+    - moto 5.2 has no DeleteCacheSubnetGroup, so destroying aws_elasticache_subnet_group fails.
+    - moto 5.2 lists a replication group's member clusters but never creates them, and the provider reads engine
+      version, subnet group, security groups and parameter group of aws_elasticache_replication_group from the
+      first member with DescribeCacheClusters: without them every read fails with CacheClusterNotFound.
+    - moto 5.2 creates one member when cluster mode is disabled unless ReplicasPerNodeGroup is given, ignoring
+      NumCacheClusters; the provider sends NumCacheClusters, so num_cache_clusters = 2 re-plans forever.
+    - moto 5.2 leaves EngineVersion empty when none is given, and the provider fails to parse "" as a version.
+    - moto 5.2 keeps a cluster's security group ids and parameter group name but leaves SecurityGroups and
+      CacheParameterGroup out of DescribeCacheClusters, so security_group_ids re-plans forever.
+    """
+    from moto.core.responses import EmptyResult
+    from moto.elasticache import exceptions, models, responses
+
+    backend_cls = models.ElastiCacheBackend
+    response_cls = responses.ElastiCacheResponse
+    group_cls = models.ReplicationGroup
+
+    original_set_members = group_cls._set_node_members_clusters_disabled
+
+    def _set_node_members_clusters_disabled(self, *args, **kwargs):
+        # ReplicasPerNodeGroup wins when both are given, as in moto; otherwise NumCacheClusters counts the primary.
+        if not kwargs.get("replicas_per_node_group") and (kwargs.get("num_cache_clusters") or 1) > 1:
+            kwargs["replicas_per_node_group"] = kwargs["num_cache_clusters"] - 1
+        return original_set_members(self, *args, **kwargs)
+
+    group_cls._set_node_members_clusters_disabled = _set_node_members_clusters_disabled
+
+    original_cluster_init = models.CacheCluster.__init__
+
+    def cluster_init(self, *args, **kwargs):
+        original_cluster_init(self, *args, **kwargs)
+        # AWS picks the newest engine version when none is asked for; the provider parses the one it reads back.
+        self.engine_version = self.engine_version or DEFAULT_CACHE_ENGINE_VERSIONS.get(self.engine, "")
+        # The serializer reads these attribute names for the SecurityGroups and CacheParameterGroup members.
+        self.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in self.security_group_ids]
+        if self.cache_parameter_group_name:
+            self.cache_parameter_group = {
+                "CacheParameterGroupName": self.cache_parameter_group_name,
+                "ParameterApplyStatus": "in-sync",
+                "CacheNodeIdsToReboot": [],
+            }
+
+    models.CacheCluster.__init__ = cluster_init
+
+    original_create_group = backend_cls.create_replication_group
+    original_delete_cluster = backend_cls.delete_cache_cluster
+    original_delete_group = backend_cls.delete_replication_group
+
+    def member_cluster(self, group, member):
+        cluster = models.CacheCluster(
+            account_id=self.account_id,
+            region_name=self.region_name,
+            cache_cluster_id=member["cache_cluster_id"],
+            cache_node_type=group.cache_node_type,
+            replication_group_id=group.replication_group_id,
+            az_mode="single-az",
+            preferred_availability_zone=member.get("preferred_availability_zone"),
+            num_cache_nodes=1,
+            engine=group.engine,
+            engine_version=group.engine_version,
+            cache_parameter_group_name=group.cache_parameter_group_name,
+            cache_subnet_group_name=group.cache_subnet_group_name,
+            transit_encryption_enabled=group.transit_encryption_enabled,
+            network_type=group.network_type,
+            ip_discovery=group.ip_discovery,
+            snapshot_name=None,
+            preferred_maintenance_window=group.preferred_maintenance_window,
+            port=group.port,
+            notification_topic_arn=group.notification_topic_arn,
+            auto_minor_version_upgrade=group.auto_minor_version_upgrade,
+            snapshot_retention_limit=group.snapshot_retention_limit,
+            snapshot_window=group.snapshot_window,
+            auth_token=None,
+            outpost_mode=None,
+            preferred_outpost_arn=None,
+            preferred_availability_zones=None,
+            cache_security_group_names=group.cache_security_group_names,
+            security_group_ids=group.security_group_ids,
+            tags=group.tags,
+            snapshot_arns=None,
+            preferred_outpost_arns=None,
+            log_delivery_configurations=[],
+            cache_node_ids_to_remove=None,
+            cache_node_ids_to_reboot=None,
+        )
+        cluster.at_rest_encryption_enabled = group.at_rest_encryption_enabled
+        return cluster
+
+    def create_replication_group(self, *args, **kwargs):
+        group = original_create_group(self, *args, **kwargs)
+        for node_group in group.node_groups:
+            for member in node_group["node_group_members"]:
+                cluster = member_cluster(self, group, member)
+                self.cache_clusters[cluster.cache_cluster_id] = cluster
+                if group.tags:
+                    self.tagging_service.tag_resource(cluster.arn, group.tags)
+        return group
+
+    def delete_cache_cluster(self, cache_cluster_id):
+        cluster = original_delete_cluster(self, cache_cluster_id)
+        self.cache_clusters.pop(cache_cluster_id, None)
+        self.tagging_service.delete_all_tags_for_resource(cluster.arn)
+        return cluster
+
+    def delete_replication_group(self, replication_group_id, retain_primary_cluster):
+        existing = self.replication_groups.get(replication_group_id)
+        # moto drops the primary from member_clusters on delete; remember them all first.
+        members = list(existing.member_clusters) if existing else []
+        group = original_delete_group(self, replication_group_id, retain_primary_cluster)
+        self.replication_groups.pop(replication_group_id, None)
+        self.tagging_service.delete_all_tags_for_resource(group.arn)
+        for cluster_id in members:
+            if retain_primary_cluster and cluster_id == group.primary_cluster_id:
+                continue
+            cluster = self.cache_clusters.pop(cluster_id, None)
+            if cluster is not None:
+                self.tagging_service.delete_all_tags_for_resource(cluster.arn)
+        return group
+
+    def delete_cache_subnet_group(self, cache_subnet_group_name):
+        group = self.cache_subnet_groups.pop(cache_subnet_group_name, None)
+        if group is None:
+            raise exceptions.CacheSubnetGroupNotFound(cache_subnet_group_name)
+        self.tagging_service.delete_all_tags_for_resource(group.arn)
+        return group
+
+    def delete_cache_subnet_group_response(self):
+        self.elasticache_backend.delete_cache_subnet_group(self._get_param("CacheSubnetGroupName"))
+        return EmptyResult()
+
+    backend_cls.create_replication_group = create_replication_group
+    backend_cls.delete_cache_cluster = delete_cache_cluster
+    backend_cls.delete_replication_group = delete_replication_group
+    backend_cls.delete_cache_subnet_group = delete_cache_subnet_group
+    response_cls.delete_cache_subnet_group = delete_cache_subnet_group_response
+
+
+def patch_ecs():
+    """Service settings moto does not keep: availabilityZoneRebalancing and a few more.
+
+    The provider sends availability_zone_rebalancing (default "DISABLED") on CreateService and reads it back from
+    DescribeServices; moto 5.2 drops it, so every re-plan shows a change. The same holds for enableECSManagedTags,
+    enableExecuteCommand and healthCheckGracePeriodSeconds. AWS defaults a service created without
+    availabilityZoneRebalancing to "ENABLED". UpdateService already stores every field it is given.
+    """
+    from botocore import xform_name
+    from moto.ecs import responses
+
+    defaults = {
+        "availabilityZoneRebalancing": "ENABLED",
+        "enableECSManagedTags": False,
+        "enableExecuteCommand": False,
+        "healthCheckGracePeriodSeconds": None,
+    }
+    response_cls = responses.EC2ContainerServiceResponse
+    original_create = response_cls.create_service
+
+    def create_service(self):
+        result = original_create(self)
+        service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+        for name, default in defaults.items():
+            value = self._get_param(name)
+            setattr(service, xform_name(name), default if value is None else value)
+        return result
+
+    response_cls.create_service = create_service
+
+
+def patch_elasticache_parameter_groups():
+    """ElastiCache parameter groups.
+
+    moto 5.2 implements none of the CacheParameterGroup operations: aws_elasticache_parameter_group gets HTTP 500
+    on create and the provider retries for many minutes. Parameters are kept as given; DescribeCacheParameters
+    lists only those (moto has no catalogue of engine defaults), which is what the provider reads (Source=user).
+    """
+    import re
+
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.elasticache import models, responses
+    from moto.elasticache.exceptions import ElastiCacheException
+    from moto.utilities.utils import get_partition
+
+    class CacheParameterGroupNotFound(ElastiCacheException):
+        code = "CacheParameterGroupNotFoundFault"
+
+        def __init__(self, name):
+            super().__init__(f"CacheParameterGroup {name} not found.")
+
+    class CacheParameterGroupAlreadyExists(ElastiCacheException):
+        code = "CacheParameterGroupAlreadyExistsFault"
+
+        def __init__(self, name):
+            super().__init__(f"CacheParameterGroup {name} already exists.")
+
+    class CacheParameterGroup:
+        def __init__(self, backend, name, family, description):
+            self.cache_parameter_group_name = name
+            self.cache_parameter_group_family = family
+            self.description = description
+            self.is_global = False
+            partition = get_partition(backend.region_name)
+            self.arn = f"arn:{partition}:elasticache:{backend.region_name}:{backend.account_id}:parametergroup:{name}"
+            self.parameters = {}
+
+    backend_cls = models.ElastiCacheBackend
+    response_cls = responses.ElastiCacheResponse
+
+    original_init = backend_cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.cache_parameter_groups = {}
+        # ListTagsForResource answers InvalidARN for an ARN kind this check does not know.
+        self.arn_regex = re.compile(
+            r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|replicationgroup|user|parametergroup):.*$"
+        )
+
+    def get_group(backend, name):
+        group = backend.cache_parameter_groups.get(name)
+        if group is None:
+            raise CacheParameterGroupNotFound(name)
+        return group
+
+    def create_cache_parameter_group(self):
+        backend = self.elasticache_backend
+        name = self._get_param("CacheParameterGroupName")
+        if name in backend.cache_parameter_groups:
+            raise CacheParameterGroupAlreadyExists(name)
+        group = CacheParameterGroup(
+            backend, name, self._get_param("CacheParameterGroupFamily"), self._get_param("Description")
+        )
+        backend.cache_parameter_groups[name] = group
+        tags = self._get_param("Tags", [])
+        if tags:
+            backend.tagging_service.tag_resource(group.arn, tags)
+        return ActionResult({"CacheParameterGroup": group})
+
+    def describe_cache_parameter_groups(self):
+        backend = self.elasticache_backend
+        name = self._get_param("CacheParameterGroupName")
+        found = [get_group(backend, name)] if name else list(backend.cache_parameter_groups.values())
+        return ActionResult({"CacheParameterGroups": found})
+
+    def describe_cache_parameters(self):
+        group = get_group(self.elasticache_backend, self._get_param("CacheParameterGroupName"))
+        parameters = [
+            {
+                "ParameterName": k,
+                "ParameterValue": v,
+                "Source": "user",
+                "DataType": "string",
+                "IsModifiable": True,
+                "ChangeType": "immediate",
+            }
+            for k, v in sorted(group.parameters.items())
+        ]
+        return ActionResult({"Parameters": parameters, "CacheNodeTypeSpecificParameters": []})
+
+    def modify_cache_parameter_group(self):
+        name = self._get_param("CacheParameterGroupName")
+        group = get_group(self.elasticache_backend, name)
+        for p in self._get_param("ParameterNameValues", []):
+            group.parameters[p["ParameterName"]] = p.get("ParameterValue")
+        return ActionResult({"CacheParameterGroupName": name})
+
+    def reset_cache_parameter_group(self):
+        name = self._get_param("CacheParameterGroupName")
+        group = get_group(self.elasticache_backend, name)
+        if self._get_bool_param("ResetAllParameters"):
+            group.parameters.clear()
+        for p in self._get_param("ParameterNameValues", []):
+            group.parameters.pop(p["ParameterName"], None)
+        return ActionResult({"CacheParameterGroupName": name})
+
+    def delete_cache_parameter_group(self):
+        backend = self.elasticache_backend
+        name = self._get_param("CacheParameterGroupName")
+        group = get_group(backend, name)
+        del backend.cache_parameter_groups[name]
+        backend.tagging_service.delete_all_tags_for_resource(group.arn)
+        return EmptyResult()
+
+    backend_cls.__init__ = __init__
+    response_cls.create_cache_parameter_group = create_cache_parameter_group
+    response_cls.describe_cache_parameter_groups = describe_cache_parameter_groups
+    response_cls.describe_cache_parameters = describe_cache_parameters
+    response_cls.modify_cache_parameter_group = modify_cache_parameter_group
+    response_cls.reset_cache_parameter_group = reset_cache_parameter_group
+    response_cls.delete_cache_parameter_group = delete_cache_parameter_group
+
+
+def patch_s3():
+    """Bucket policies: conditional Deny statements do not apply.
+
+    moto 5.2 checks every object request against the bucket policy but passes no request context to the
+    conditions, and treats a condition operator it does not know (Bool, ...) as met. The usual "deny anything
+    not over TLS" statement (Deny s3:* when aws:SecureTransport is false) therefore denies every PutObject,
+    GetObject and DeleteObject, so aws_s3_object fails with 403 and force_destroy cannot empty the bucket.
+    Real requests from the provider always use TLS; the emulator cannot judge any condition, so it skips them.
+    """
+    from moto.s3 import models
+
+    original_get_permission = models.FakeBucket.get_permission
+
+    def get_permission(self, action, resource):
+        from moto.iam.access_control import IAMPolicy, PermissionResult
+
+        if self.policy is None:
+            return original_get_permission(self, action, resource)
+        policy = json.loads(self.policy)
+        statements = policy.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        kept = [st for st in statements if not (st.get("Effect") == "Deny" and st.get("Condition"))]
+        if not kept:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps({**policy, "Statement": kept})).is_action_permitted(action, resource)
+
+    models.FakeBucket.get_permission = get_permission
+
+
+PATCHES = [
+    patch_application_autoscaling,
+    patch_rds,
+    patch_elasticache,
+    patch_ecs,
+    patch_elasticache_parameter_groups,
+    patch_s3,
+]
+
+
+def check_moto():
+    hint = (
+        f"the AWS emulator needs moto {REQUIRED_MOTO_MAJOR}.x with its server extra for {sys.executable}. This "
+        "project's machine image ships it (PyPI is not reachable there); elsewhere: pip install 'moto[server]>=5,<6'"
+    )
+    try:
+        import moto
+        import moto.moto_server.werkzeug_app  # noqa: F401 (flask and werkzeug: the server extra)
+    except ImportError as e:
+        sys.exit(f"error: cannot import moto's server ({e}): {hint}")
+    if moto.__version__.split(".")[0] != str(REQUIRED_MOTO_MAJOR):
+        sys.exit(f"error: found moto {moto.__version__}, and the patches here are written for moto 5.x: {hint}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; 0 picks a free one (default)")
+    parser.add_argument("--port-file", help="write the bound port here once the server accepts connections")
+    parser.add_argument(
+        "--detach",
+        action="store_true",
+        help="leave the caller's session, so its Ctrl-C and hangup do not stop the server (scripts/emulator.sh)",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=os.environ.get("LITELLM_AWS_EMULATOR_VERBOSE", "") not in ("", "0"),
+        help="log every request (also LITELLM_AWS_EMULATOR_VERBOSE=1)",
+    )
+    args = parser.parse_args(argv)
+
+    # moto loads botocore's service models through a botocore session, which fails on an AWS_PROFILE missing from
+    # the shared config; and nothing in a real AWS profile is any business of the emulator.
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    # AWS-managed policies (AmazonECSTaskExecutionRolePolicy, ...) exist in every account; moto creates them
+    # only when asked, and aws_iam_role_policy_attachment fails with NoSuchEntity without them.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    check_moto()
+    if args.detach:
+        try:
+            os.setsid()
+        except OSError:
+            pass  # already leads its own process group (started from an interactive shell)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # werkzeug logs one line per request: thousands per terraform apply.
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.ERROR)
+
+    for patch in PATCHES:
+        patch()
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    app = DomainDispatcherApplication(create_backend_app)
+    try:
+        server = make_server("127.0.0.1", args.port, app, threaded=True)
+    except OSError as e:
+        sys.exit(f"error: cannot listen on 127.0.0.1:{args.port}: {e.strerror}")
+    port = server.socket.getsockname()[1]
+    # moto builds some URLs (SQS queue URLs, Lambda's endpoint) from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+
+    # SIGTERM from the Go test or emulator_stop: leave through sys.exit so the socket closes cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(f"{port}\n")
+        os.replace(tmp, args.port_file)
+    print(f"listening on http://127.0.0.1:{port}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
