@@ -10,15 +10,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	_ "litellm-aws/internal/synthtest" // -update, and the quiet Node.js banner
+	"litellm-aws/internal/synthtest"
 	"litellm-aws/stacks"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 // TestAppWritesEveryStack runs what `cdktf synth` runs and checks the files it leaves.
 func TestAppWritesEveryStack(t *testing.T) {

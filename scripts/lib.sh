@@ -58,7 +58,8 @@ ensure_terraform() {
       GOBIN="$(dirname "$bin")" go install "github.com/hashicorp/terraform@v$TERRAFORM_FALLBACK_VERSION" >&2
     fi
     TERRAFORM=$bin
-    export PATH="$(dirname "$bin"):$PATH"
+    PATH="$(dirname "$bin"):$PATH"
+    export PATH
   fi
   export TERRAFORM
   ensure_provider_mirror
@@ -120,7 +121,8 @@ ensure_cdktf_cli() {
   export PATH="$prefix/node_modules/.bin:$PATH"
   # Terraform must be on PATH for the CLI too.
   ensure_terraform
-  export PATH="$(dirname "$TERRAFORM"):$PATH"
+  PATH="$(dirname "$TERRAFORM"):$PATH"
+  export PATH
 }
 
 # synth_all: writes every stack to cdktf.out/stacks/<stack>/cdk.tf.json (no CLI needed: the app synthesizes itself).

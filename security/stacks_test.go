@@ -1,7 +1,6 @@
 package security
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -9,15 +8,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	_ "litellm-aws/internal/synthtest" // -update, and the quiet Node.js banner
+	"litellm-aws/internal/synthtest"
 	"litellm-aws/stacks"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 // TestStacksPassTheGate synthesizes the three stacks as users get them and runs KICS, tflint and conftest
 // over them: no HIGH or CRITICAL finding but the exact ones accepted, no MEDIUM finding unlisted, and no

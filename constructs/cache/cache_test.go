@@ -1,7 +1,6 @@
 package cache_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -17,16 +16,10 @@ import (
 	"litellm-aws/internal/synthtest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 func tokenVar(stack cdktf.TerraformStack) string {
-	return *cdktf.NewTerraformVariable(stack, jsii.String("redis_auth_token"), &cdktf.TerraformVariableConfig{
-		Type: jsii.String("string"), Sensitive: jsii.Bool(true),
-	}).StringValue()
+	return synthtest.SecretVar(stack, "redis_auth_token")
 }
 
 func TestValidateRejects(t *testing.T) {

@@ -1,7 +1,6 @@
 package database_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -20,17 +19,11 @@ import (
 	"litellm-aws/internal/synthtest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 // passwordToken stands for a sensitive variable's value, as the stacks pass it.
 func passwordToken(stack cdktf.TerraformStack) string {
-	return *cdktf.NewTerraformVariable(stack, jsii.String("db_password"), &cdktf.TerraformVariableConfig{
-		Type: jsii.String("string"), Sensitive: jsii.Bool(true),
-	}).StringValue()
+	return synthtest.SecretVar(stack, "db_password")
 }
 
 func TestValidateRejects(t *testing.T) {

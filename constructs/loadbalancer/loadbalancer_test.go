@@ -2,7 +2,6 @@ package loadbalancer_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -21,11 +20,7 @@ import (
 	"litellm-aws/internal/synthtest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 func TestValidateRejects(t *testing.T) {
 	cases := []struct {

@@ -3,7 +3,6 @@ package monitoring_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -25,11 +24,7 @@ import (
 	"litellm-aws/internal/synthtest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 // What the other constructs expose, as literals: the names the dashboard and alarms must use.
 const (

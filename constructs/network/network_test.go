@@ -2,11 +2,9 @@ package network_test
 
 import (
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
@@ -20,11 +18,7 @@ import (
 	"litellm-aws/internal/synthtest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 func valid() network.Props {
 	return network.Props{Name: "litellm-test", Region: "us-east-1"}.WithDefaults()

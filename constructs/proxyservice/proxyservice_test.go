@@ -2,7 +2,6 @@ package proxyservice_test
 
 import (
 	"encoding/json"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -34,17 +33,9 @@ import (
 	"litellm-aws/internal/synthtest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
-func secretVar(stack cdktf.TerraformStack, name string) string {
-	return *cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
-		Type: jsii.String("string"), Sensitive: jsii.Bool(true),
-	}).StringValue()
-}
+var secretVar = synthtest.SecretVar
 
 func TestValidateRejects(t *testing.T) {
 	const literalKey = "sk-recognizable-master-key-0001"

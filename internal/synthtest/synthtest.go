@@ -185,3 +185,17 @@ func JSON(v any) string { return mustJSON(v) }
 
 // Raw is the whole parsed document.
 func (d *Doc) Raw() map[string]any { return d.m }
+
+// Main runs a package's tests and then stops the jsii runtime, as every TestMain here must.
+func Main(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// SecretVar declares a sensitive string variable and returns its token: what the stacks pass for a secret.
+func SecretVar(stack cdktf.TerraformStack, name string) string {
+	return *cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
+		Type: jsii.String("string"), Sensitive: jsii.Bool(true),
+	}).StringValue()
+}

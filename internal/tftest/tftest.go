@@ -131,3 +131,29 @@ func tail(s string, n int) string {
 	}
 	return "..." + s[len(s)-n:]
 }
+
+// EnvWithout returns the Terraform environment less every variable whose name starts with prefix.
+func (tf *Terraform) EnvWithout(prefix string) []string {
+	var env []string
+	for _, kv := range tf.Env {
+		if !strings.HasPrefix(kv, prefix) {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// CdktfCLI finds the cdktf CLI the way ./help does (scripts/lib.sh ensure_cdktf_cli, which installs
+// cdktf-cli@0.20.11 into the cache when missing) and returns its path.
+func CdktfCLI(t testing.TB) string {
+	t.Helper()
+	cmd := exec.Command("bash", "-c", `set -e; source scripts/lib.sh; ensure_cdktf_cli >&2; command -v cdktf`)
+	cmd.Dir = Root(t)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("setting up the cdktf CLI (scripts/lib.sh ensure_cdktf_cli): %v\n%s", err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -71,41 +71,36 @@ with_test_secrets() {
   ARGS_LEFT=("${args[@]}")
 }
 
-# verb: deploy <stack> [--local] [--var k=v ...] - cdktf deploy one stack (--local: into the local AWS emulator)
-verb_deploy() {
-  require_stack "${1:-}"
-  local s=$1
-  shift
+# run_cdktf COMMAND STACK ARGS...: cdktf deploy|diff|destroy on one stack; with --local among ARGS, against
+# the local emulator, with throwaway secrets and no questions asked.
+run_cdktf() {
+  local cmd=$1
+  require_stack "${2:-}"
+  local s=$2
+  shift 2
   split_local "$@"
   ensure_cdktf_cli
   OUTDIR=cdktf.out
   if [ -n "$LOCAL" ]; then
     use_emulator
     with_test_secrets "${ARGS_LEFT[@]}"
-    ARGS_LEFT+=(--auto-approve)
+    [ "$cmd" = diff ] || ARGS_LEFT+=(--auto-approve)
   fi
-  (cd "$ROOT" && cdktf deploy "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
+  (cd "$ROOT" && cdktf "$cmd" "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
+}
+
+# verb: deploy <stack> [--local] [--var k=v ...] - cdktf deploy one stack (--local: into the local AWS emulator)
+verb_deploy() {
+  run_cdktf deploy "$@"
   if [ -n "$LOCAL" ]; then
     echo
-    echo "Outputs of $s in the local emulator ($AWS_ENDPOINT_URL):"
-    (cd "$ROOT/$OUTDIR/stacks/$s" && "$TERRAFORM" output)
+    echo "Outputs of $1 in the local emulator ($AWS_ENDPOINT_URL):"
+    (cd "$ROOT/$OUTDIR/stacks/$1" && "$TERRAFORM" output)
   fi
 }
 
 # verb: diff <stack> [--local] [--var k=v ...] - show what deploy would change
-verb_diff() {
-  require_stack "${1:-}"
-  local s=$1
-  shift
-  split_local "$@"
-  ensure_cdktf_cli
-  OUTDIR=cdktf.out
-  if [ -n "$LOCAL" ]; then
-    use_emulator
-    with_test_secrets "${ARGS_LEFT[@]}"
-  fi
-  (cd "$ROOT" && cdktf diff "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
-}
+verb_diff() { run_cdktf diff "$@"; }
 
 # verb: output <stack> [--local] [terraform output args] - print the stack's outputs (load_balancer_url, api_endpoint, names)
 verb_output() {
@@ -121,20 +116,7 @@ verb_output() {
 }
 
 # verb: destroy <stack> [--local] [--var k=v ...] - cdktf destroy one stack (--local: from the local AWS emulator)
-verb_destroy() {
-  require_stack "${1:-}"
-  local s=$1
-  shift
-  split_local "$@"
-  ensure_cdktf_cli
-  OUTDIR=cdktf.out
-  if [ -n "$LOCAL" ]; then
-    use_emulator
-    with_test_secrets "${ARGS_LEFT[@]}"
-    ARGS_LEFT+=(--auto-approve)
-  fi
-  (cd "$ROOT" && cdktf destroy "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
-}
+verb_destroy() { run_cdktf destroy "$@"; }
 
 # verb: emulator start|stop|env - the local AWS emulator the --local verbs and the tests use
 verb_emulator() {
