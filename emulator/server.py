@@ -233,7 +233,10 @@ def patch_elasticache():
             auto_minor_version_upgrade=group.auto_minor_version_upgrade,
             snapshot_retention_limit=group.snapshot_retention_limit,
             snapshot_window=group.snapshot_window,
-            auth_token=None,
+            # The provider reads AuthTokenEnabled from the member clusters and forgets its auth_token when
+            # false, so every plan would set the token again.
+            # (moto keeps only whether the group has a token, which is all the member needs.)
+            auth_token="set" if getattr(group, "auth_token_enabled", False) else None,
             outpost_mode=None,
             preferred_outpost_arn=None,
             preferred_availability_zones=None,
@@ -482,8 +485,21 @@ def patch_s3():
     models.FakeBucket.get_permission = get_permission
 
 
+def patch_ec2_rule_descriptions():
+    """aws_vpc_security_group_ingress_rule / egress_rule: a rule that references another security group keeps its
+    description in the UserIdGroupPair, but moto reads a rule's description from its CIDR range only, so the
+    provider reads back none and every plan sets it again."""
+    from moto.ec2.models import security_groups
+
+    def description(self):
+        return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+
+    security_groups.SecurityGroupRule.description = property(description)
+
+
 PATCHES = [
     patch_application_autoscaling,
+    patch_ec2_rule_descriptions,
     patch_rds,
     patch_elasticache,
     patch_ecs,

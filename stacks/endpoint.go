@@ -39,7 +39,8 @@ func emulate(cfg *provider.AwsProviderConfig, endpoint string) {
 		Iam: e, Kms: e, Rds: e, Route53: e, S3: e, Secretsmanager: e, Sns: e, Sts: e, Wafv2: e,
 	}}
 	cfg.SkipCredentialsValidation = true
-	cfg.SkipRequestingAccountId = true
+	// Not skip_requesting_account_id: the emulator answers the account lookup, and without the account id
+	// the provider reads referenced security groups back as "<account>/sg-...", so every plan shows changes.
 	cfg.SkipMetadataApiCheck = jsii.String("true")
 	cfg.S3UsePathStyle = true
 }

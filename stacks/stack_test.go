@@ -1,14 +1,12 @@
 package stacks_test
 
 import (
-	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
@@ -22,22 +20,20 @@ import (
 	"litellm-aws/stacks"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { synthtest.Main(m) }
 
 var (
-	synthOnce sync.Mutex
-	synthed   = map[string]*synthtest.Doc{}
+	// jsiiMu serializes calls into jsii from the tests that run in parallel: its runtime is not safe
+	// for concurrent use.
+	jsiiMu  sync.Mutex
+	synthed = map[string]*synthtest.Doc{}
 )
 
 // synth synthesizes a profile's stack once per test run.
 func synth(t *testing.T, p stacks.Profile) *synthtest.Doc {
 	t.Helper()
-	synthOnce.Lock()
-	defer synthOnce.Unlock()
+	jsiiMu.Lock()
+	defer jsiiMu.Unlock()
 	if d, ok := synthed[p.StackName]; ok {
 		return d
 	}
@@ -346,7 +342,7 @@ func TestEmulatorEndpoint(t *testing.T) {
 			t.Errorf("%s (%s) is not sent to the emulator: endpoints = %v", typ, svc, endpoints)
 		}
 	}
-	for _, k := range []string{"skip_credentials_validation", "skip_requesting_account_id", "s3_use_path_style"} {
+	for _, k := range []string{"skip_credentials_validation", "s3_use_path_style"} {
 		if aws[k] != true {
 			t.Errorf("provider %s = %v", k, aws[k])
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/internal/emulator"
 	"litellm-aws/internal/tftest"
 	"litellm-aws/stacks"
 )
@@ -24,6 +25,8 @@ const (
 // synthAll writes every stack as `cdktf synth` does, into a temporary cdktf.out.
 func synthAll(t *testing.T) string {
 	t.Helper()
+	jsiiMu.Lock()
+	defer jsiiMu.Unlock()
 	out := filepath.Join(t.TempDir(), "cdktf.out")
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(out)})
 	for _, p := range stacks.All() {
@@ -47,6 +50,7 @@ func vars(extra ...string) []string {
 // TestTerraformPlansEveryProfile: init from the provider mirror, validate, and plan with fake credentials
 // and no network; the plan creates exactly the resources synthesized, with the profile's sizes.
 func TestTerraformPlansEveryProfile(t *testing.T) {
+	t.Parallel()
 	tf := tftest.Setup(t)
 	dir := synthAll(t)
 	want := map[string]float64{"litellm-benchmark": 4, "litellm-two-instance": 2, "litellm-eight-instance": 8}
@@ -115,12 +119,14 @@ func synthCount(t *testing.T, path string) int {
 	return n
 }
 
-// TestTerraformRejectsBadInput: every deploy-time rule stops the plan, names the input and what is
-// allowed, and never prints a sensitive value.
+// TestTerraformRejectsBadInput: every deploy-time rule stops `terraform apply` against the emulator at
+// plan time, names the input and what is allowed, never prints a sensitive value, and leaves nothing
+// created in the emulator.
 func TestTerraformRejectsBadInput(t *testing.T) {
-	tf := tftest.Setup(t)
-	d := filepath.Join(synthAll(t), "litellm-benchmark")
-	tftest.WriteOfflineOverride(t, d)
+	t.Parallel()
+	srv := emulator.Start(t)
+	tf := pointAt(tftest.Setup(t), srv)
+	d := filepath.Join(emulated(t, srv), "litellm-benchmark")
 	tf.Must(t, d, 5*time.Minute, "init", "-input=false")
 
 	cases := []struct {
@@ -155,23 +161,29 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			key, password := or(tc.masterKey, goodMasterKey), or(tc.password, goodDBPassword)
-			args := []string{"plan", "-input=false", "-lock=false", "-var", "master_key=" + key, "-var", "db_password=" + password}
+			args := []string{"apply", "-input=false", "-auto-approve", "-var", "master_key=" + key, "-var", "db_password=" + password}
 			for _, v := range tc.vars {
 				args = append(args, "-var", v)
 			}
 			r := tf.Run(t, d, 5*time.Minute, args...)
 			if r.Code == 0 {
-				t.Fatalf("plan succeeded with %v", tc.vars)
+				t.Fatalf("apply succeeded with %v", tc.vars)
+			}
+			if left := footprintOf(t, srv, "litellm-benchmark"); left != (footprint{}) {
+				t.Errorf("a rejected apply created %+v in the emulator", left)
+			}
+			if strings.Contains(r.Output, "Creating...") {
+				t.Errorf("a rejected apply started creating resources:\n%s", tailOf(r.Output))
 			}
 			flat := strings.Join(strings.Fields(r.Output), " ")
 			for _, w := range tc.want {
 				if !strings.Contains(flat, strings.Join(strings.Fields(w), " ")) {
-					t.Errorf("plan output lacks %q:\n%s", w, tailOf(r.Output))
+					t.Errorf("apply output lacks %q:\n%s", w, tailOf(r.Output))
 				}
 			}
 			for _, secret := range []string{key, password} {
 				if strings.Contains(r.Output, secret) {
-					t.Errorf("plan output shows the sensitive value %q", secret)
+					t.Errorf("apply output shows the sensitive value %q", secret)
 				}
 			}
 		})

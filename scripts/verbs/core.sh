@@ -35,7 +35,8 @@ verb_test() {
   log "go vet ./..."
   (cd "$ROOT" && go vet ./...)
   log "go test ./..."
-  (cd "$ROOT" && go test -count=1 -timeout 80m ./... "$@")
+  # -parallel 4: the emulator and Terraform tests mostly wait on provider timers, not on the two cores.
+  (cd "$ROOT" && go test -count=1 -parallel 4 -timeout 80m ./... "$@")
 }
 
 # split_local ARGS...: sets LOCAL=1 and drops --local from ARGS (into ARGS_LEFT) when it is there.
@@ -86,7 +87,12 @@ run_cdktf() {
     with_test_secrets "${ARGS_LEFT[@]}"
     [ "$cmd" = diff ] || ARGS_LEFT+=(--auto-approve)
   fi
-  (cd "$ROOT" && cdktf "$cmd" "$s" --output "$OUTDIR" "${ARGS_LEFT[@]}")
+  # cdktf writes a provider lock file on a stack's first init by asking the registry for checksums, which a
+  # machine that installs the provider from a local mirror cannot reach; `terraform init` writes it from
+  # the mirror instead, so synthesize and init first, then let cdktf take over.
+  (cd "$ROOT" && cdktf synth --output "$OUTDIR" >/dev/null)
+  (cd "$ROOT/$OUTDIR/stacks/$s" && "$TERRAFORM" init -input=false >/dev/null)
+  (cd "$ROOT" && cdktf "$cmd" "$s" --skip-synth --output "$OUTDIR" "${ARGS_LEFT[@]}")
 }
 
 # verb: deploy <stack> [--local] [--var k=v ...] - cdktf deploy one stack (--local: into the local AWS emulator)
