@@ -20,6 +20,7 @@ import (
 const (
 	goodMasterKey  = "sk-test-0123456789abcdef"
 	goodDBPassword = "Benchmark-Passw0rd-42"
+	goodRedisToken = "Redis-Auth-Token-0123456789"
 )
 
 // synthAll writes every stack as `cdktf synth` does, into a temporary cdktf.out.
@@ -126,15 +127,17 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 	t.Parallel()
 	srv := emulator.Start(t)
 	tf := pointAt(tftest.Setup(t), srv)
-	d := filepath.Join(emulated(t, srv), "litellm-benchmark")
+	// With Redis and autoscaling on, so that their variables are checked too.
+	d := filepath.Join(emulated(t, srv, func(p *stacks.Profile) { p.Redis, p.Autoscaling = true, true }), "litellm-benchmark")
 	tf.Must(t, d, 5*time.Minute, "init", "-input=false")
 
 	cases := []struct {
-		name      string
-		masterKey string // default goodMasterKey
-		password  string // default goodDBPassword
-		vars      []string
-		want      []string
+		name       string
+		masterKey  string // default goodMasterKey
+		password   string // default goodDBPassword
+		redisToken string // default goodRedisToken
+		vars       []string
+		want       []string
 	}{
 		{name: "master key without sk-", masterKey: "pk-0123456789abcdefXYZ",
 			want: []string{"master_key (not shown, it is sensitive) is not a LiteLLM master key", `allowed "sk-" followed by at least 16`}},
@@ -155,13 +158,25 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 			want: []string{`db_instance_class = "db.t2.nano" is not an RDS for PostgreSQL 16 class this project knows: allowed`}},
 		{name: "alarm email", vars: []string{"alarm_email=ops-at-example"},
 			want: []string{`alarm_email = "ops-at-example" is not an email address: allowed name@example.com, or empty for no subscription.`}},
-		{name: "connection budget", vars: []string{"desired_task_count=100"},
+		{name: "connection budget", vars: []string{"autoscaling_max_task_count=100"},
 			want: []string{"Database connection budget exceeded: 100 tasks x 4 workers need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
+		{name: "autoscaling minimum", vars: []string{"autoscaling_min_task_count=0"},
+			want: []string{"autoscaling_min_task_count = 0 is out of range: allowed whole numbers 1-100"}},
+		{name: "autoscaling minimum above maximum", vars: []string{"autoscaling_min_task_count=6", "autoscaling_max_task_count=5", "desired_task_count=5"},
+			want: []string{"autoscaling_min_task_count = 6 is above autoscaling_max_task_count = 5: allowed at most the maximum."}},
+		{name: "desired above the autoscaling maximum", vars: []string{"desired_task_count=12"},
+			want: []string{"desired_task_count = 12 is above the autoscaling maximum 10: allowed at most the maximum."}},
+		{name: "CPU target", vars: []string{"autoscaling_cpu_target_percent=99"},
+			want: []string{"autoscaling_cpu_target_percent = 99 is out of range: allowed 10-95."}},
+		{name: "Redis node type", vars: []string{"redis_node_type=cache.x1.huge"},
+			want: []string{`redis_node_type = "cache.x1.huge" is not an ElastiCache node type this project knows: allowed`}},
+		{name: "short Redis token", redisToken: "short-token",
+			want: []string{"redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed 16-128 printable ASCII characters except / \" @ and space."}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			key, password := or(tc.masterKey, goodMasterKey), or(tc.password, goodDBPassword)
-			args := []string{"apply", "-input=false", "-auto-approve", "-var", "master_key=" + key, "-var", "db_password=" + password}
+			key, password, token := or(tc.masterKey, goodMasterKey), or(tc.password, goodDBPassword), or(tc.redisToken, goodRedisToken)
+			args := []string{"apply", "-input=false", "-auto-approve", "-var", "master_key=" + key, "-var", "db_password=" + password, "-var", "redis_auth_token=" + token}
 			for _, v := range tc.vars {
 				args = append(args, "-var", v)
 			}
@@ -181,7 +196,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 					t.Errorf("apply output lacks %q:\n%s", w, tailOf(r.Output))
 				}
 			}
-			for _, secret := range []string{key, password} {
+			for _, secret := range []string{key, password, token} {
 				if strings.Contains(r.Output, secret) {
 					t.Errorf("apply output shows the sensitive value %q", secret)
 				}
