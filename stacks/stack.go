@@ -124,25 +124,12 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	monProps.Service, monProps.LoadBalancer, monProps.Database = svc, lb, db
 	mon := monitoring.New(stack, "monitoring", monProps)
 
-	outputs(stack, lb, db, svc)
-	cdktf.NewTerraformOutput(stack, jsii.String("dashboard_url"), &cdktf.TerraformOutputConfig{
-		Value:       jsii.String(mon.DashboardURL),
-		Description: jsii.String("CloudWatch dashboard of the stack's key metrics (ECS, ALB, RDS)"),
-	})
-	cdktf.NewTerraformOutput(stack, jsii.String("alarm_topic_arn"), &cdktf.TerraformOutputConfig{
-		Value:       mon.TopicArn,
-		Description: jsii.String("SNS topic the stack's alarms publish to: subscribe more endpoints here"),
-	})
-	if svcProps.Redis != nil {
-		cdktf.NewTerraformOutput(stack, jsii.String("redis_endpoint"), &cdktf.TerraformOutputConfig{
-			Value:       svcProps.Redis.Address,
-			Description: jsii.String("Redis primary endpoint (TLS, port 6379), reachable only from the LiteLLM tasks"),
-		})
-	}
+	outputs(stack, lb, db, svc, mon, svcProps.Redis)
 	return stack, nil
 }
 
-func outputs(stack cdktf.TerraformStack, lb *loadbalancer.LoadBalancer, db *database.Database, svc *proxyservice.ProxyService) {
+func outputs(stack cdktf.TerraformStack, lb *loadbalancer.LoadBalancer, db *database.Database, svc *proxyservice.ProxyService,
+	mon *monitoring.Monitoring, redis *cache.Cache) {
 	out := func(name, description string, value *string) {
 		cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{
 			Value:       value,
@@ -158,4 +145,9 @@ func outputs(stack cdktf.TerraformStack, lb *loadbalancer.LoadBalancer, db *data
 	out("db_instance_identifier", "RDS instance identifier: aws rds describe-db-instances --db-instance-identifier <this>", jsii.String(db.Identifier))
 	out("master_key_secret_name", "Secrets Manager secret holding the master key: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text", jsii.String(svc.MasterKeySecretName))
 	out("config_bucket_name", "S3 bucket holding LiteLLM's config.yaml", svc.ConfigBucket)
+	out("dashboard_url", "CloudWatch dashboard of the stack's key metrics (ECS, ALB, RDS)", jsii.String(mon.DashboardURL))
+	out("alarm_topic_arn", "SNS topic the stack's alarms publish to: subscribe more endpoints here", mon.TopicArn)
+	if redis != nil {
+		out("redis_endpoint", "Redis primary endpoint (TLS, port 6379), reachable only from the LiteLLM tasks", redis.Address)
+	}
 }
