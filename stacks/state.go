@@ -11,17 +11,14 @@ import (
 )
 
 var (
-	bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	tableRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+	tableRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
 )
 
 func checkState(errs *check.Problems, bucket, table string) {
 	if (bucket == "") != (table == "") {
 		errs.Addf("StateBucket %q and StateLockTable %q (LITELLM_STATE_BUCKET, LITELLM_STATE_LOCK_TABLE): allowed both, for locked remote state, or neither", bucket, table)
 	}
-	if bucket != "" && !bucketRE.MatchString(bucket) {
-		errs.Addf("StateBucket %q is not an S3 bucket name: allowed 3-63 lower-case letters, digits, dots and hyphens", bucket)
-	}
+	errs.BucketName("StateBucket", bucket)
 	if table != "" && !tableRE.MatchString(table) {
 		errs.Addf("StateLockTable %q is not a DynamoDB table name: allowed 3-255 letters, digits, _ . and -", table)
 	}

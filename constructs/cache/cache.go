@@ -9,9 +9,9 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
 )
 
@@ -88,11 +88,8 @@ func New(scope constructs.Construct, id string, net *network.Network, props Prop
 		ApplyImmediately:         jsii.Bool(true),
 		SnapshotRetentionLimit:   jsii.Number(float64(p.SnapshotRetentionDays)),
 		Tags:                     tags,
-		Lifecycle: &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{{
-			Condition: cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(AuthTokenPattern), jsii.String(p.AuthToken))),
-			// A precondition, not a variable validation: Terraform prints a failing variable's value even when sensitive.
-			ErrorMessage: jsii.String("redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed " + AuthTokenRule + "."),
-		}}},
+		Lifecycle: check.SecretRule(p.AuthToken, AuthTokenPattern,
+			"redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed "+AuthTokenRule+"."),
 	})
 
 	return &Cache{

@@ -79,12 +79,7 @@ var versionRE = regexp.MustCompile(`^[67]\.\d+$`)
 func (p Props) Validate() error {
 	var errs check.Problems
 	errs.Name("Name", p.Name, MaxNameLength)
-	switch {
-	case p.AuthToken == "":
-		errs.Addf("AuthToken is required")
-	case !check.IsTokenString(p.AuthToken):
-		errs.Addf("AuthToken (not shown) is a literal string: allowed only a Terraform expression, such as a sensitive variable's StringValue(), so that the token never appears in the synthesized JSON")
-	}
+	errs.Secret("AuthToken", p.AuthToken, "token")
 	if !check.IsTokenString(p.NodeType) && !contains(NodeTypes, p.NodeType) {
 		errs.Addf("NodeType %q is not an ElastiCache node type this project knows: allowed %v", p.NodeType, NodeTypes)
 	}

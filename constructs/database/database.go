@@ -108,7 +108,8 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		PerformanceInsightsEnabled:         performanceInsights,
 		PerformanceInsightsRetentionPeriod: jsii.Number(7),
 		Tags:                               tags(identifier),
-		Lifecycle:                          &cdktf.TerraformResourceLifecycle{Precondition: passwordPrecondition(p.Password)},
+		Lifecycle: check.SecretRule(p.Password, PasswordPattern,
+			"db_password (not shown, it is sensitive) does not meet RDS's rules: allowed "+PasswordRule+"."),
 	})
 
 	secretName := p.Name + "-database-url"
@@ -175,13 +176,4 @@ func not(v any) any {
 		return !b
 	}
 	return cdktf.Op_Not(v)
-}
-
-// passwordPrecondition checks a deploy-time password at plan time. A precondition, not a variable validation:
-// Terraform prints the value of a variable that fails validation even when it is sensitive.
-func passwordPrecondition(password string) *[]*cdktf.Precondition {
-	return &[]*cdktf.Precondition{{
-		Condition:    cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(PasswordPattern), jsii.String(password))),
-		ErrorMessage: jsii.String("db_password (not shown, it is sensitive) does not meet RDS's rules: allowed " + PasswordRule + "."),
-	}}
 }

@@ -89,13 +89,7 @@ func (p Props) WithDefaults() Props {
 func (p Props) Validate() error {
 	var errs check.Problems
 	errs.Name("Name", p.Name, MaxNameLength)
-	switch {
-	case p.Password == "":
-		errs.Addf("Password is required")
-	case !check.IsTokenString(p.Password):
-		// Never echo it: it is a secret.
-		errs.Addf("Password (not shown) is a literal string: allowed only a Terraform expression, such as a sensitive variable's StringValue(), so that the password never appears in the synthesized JSON")
-	}
+	errs.Secret("Password", p.Password, "password")
 	if !check.IsTokenString(p.InstanceClass) {
 		if _, ok := InstanceClasses[p.InstanceClass]; !ok {
 			errs.Addf("InstanceClass %q is not an RDS for PostgreSQL class this project knows: allowed %v", p.InstanceClass, InstanceClassNames())

@@ -90,7 +90,6 @@ var (
 	certificateRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
 	domainRE      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	zoneRE        = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
-	bucketRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	webACLRE      = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional/webacl/[A-Za-z0-9_-]{1,128}/[0-9a-f-]{36}$`)
 )
 
@@ -128,9 +127,7 @@ func (p Props) Validate() error {
 	if p.HostedZoneID != "" && !zoneRE.MatchString(p.HostedZoneID) {
 		errs.Addf("HostedZoneID %q is not a Route 53 hosted zone id: allowed Z followed by upper-case letters and digits", p.HostedZoneID)
 	}
-	if p.AccessLogsBucket != "" && !bucketRE.MatchString(p.AccessLogsBucket) {
-		errs.Addf("AccessLogsBucket %q is not an S3 bucket name: allowed 3-63 lower-case letters, digits, dots and hyphens", p.AccessLogsBucket)
-	}
+	errs.BucketName("AccessLogsBucket", p.AccessLogsBucket)
 	if p.WebACLArn != "" && !webACLRE.MatchString(p.WebACLArn) {
 		errs.Addf("WebACLArn %q is not a regional WAFv2 web ACL ARN: allowed arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>", p.WebACLArn)
 	}

@@ -168,13 +168,7 @@ func (p Props) Validate() error {
 	if p.Region == "" {
 		errs.Addf("Region is required")
 	}
-	switch {
-	case p.MasterKey == "":
-		errs.Addf("MasterKey is required")
-	case !check.IsTokenString(p.MasterKey):
-		// Never echo it: it is a secret.
-		errs.Addf("MasterKey (not shown) is a literal string: allowed only a Terraform expression, such as a sensitive variable's StringValue(), so that the key never appears in the synthesized JSON")
-	}
+	errs.Secret("MasterKey", p.MasterKey, "key")
 	if !imageRE.MatchString(p.Image) {
 		errs.Addf("Image %q is not a container image reference: allowed registry/repository[:tag][@sha256:digest]", p.Image)
 	}

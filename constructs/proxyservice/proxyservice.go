@@ -93,7 +93,8 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("master-key-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId:     masterKey.Id(),
 		SecretString: jsii.String(p.MasterKey), // a plain string, so get-secret-value --query SecretString prints the key
-		Lifecycle:    &cdktf.TerraformResourceLifecycle{Precondition: masterKeyPrecondition(p.MasterKey)},
+		Lifecycle: check.SecretRule(p.MasterKey, MasterKeyPattern,
+			"master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed "+MasterKeyRule+"."),
 	})
 
 	s.PoolLimit = s.poolLimit(p)
@@ -377,15 +378,6 @@ func executionPolicy(image, kmsKeyArn, logGroupArn string, secretArns ...string)
 				Resources: []string{fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", m[2], m[1], m[3])}})
 	}
 	return awsiam.Policy(statements...)
-}
-
-// masterKeyPrecondition checks a deploy-time master key at plan time. A precondition, not a variable
-// validation: Terraform prints the value of a variable that fails validation even when it is sensitive.
-func masterKeyPrecondition(key string) *[]*cdktf.Precondition {
-	return &[]*cdktf.Precondition{{
-		Condition:    cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(MasterKeyPattern), jsii.String(key))),
-		ErrorMessage: jsii.String("master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed " + MasterKeyRule + "."),
-	}}
 }
 
 // regionOf is the region field of an ARN.

@@ -91,3 +91,34 @@ func (p *Problems) KMSKeyArn(field, v string) {
 		p.Addf("%s %q is not a KMS key ARN: allowed arn:aws:kms:<region>:<account>:key/<key id>", field, v)
 	}
 }
+
+// Secret checks a secret prop: required, and a Terraform expression (such as a sensitive variable's
+// StringValue()), never a literal, which would be written into the synthesized JSON. The value is never
+// echoed; noun names it in the message ("password", "key", "token").
+func (p *Problems) Secret(field, v, noun string) {
+	switch {
+	case v == "":
+		p.Addf("%s is required", field)
+	case !IsTokenString(v):
+		p.Addf("%s (not shown) is a literal string: allowed only a Terraform expression, such as a sensitive variable's StringValue(), so that the %s never appears in the synthesized JSON", field, noun)
+	}
+}
+
+// SecretRule checks a deploy-time secret against an RE2 pattern when Terraform plans. A precondition, not a
+// variable validation: Terraform prints the value of a variable that fails validation even when it is
+// sensitive, and a failed precondition does not.
+func SecretRule(secret, pattern, message string) *cdktf.TerraformResourceLifecycle {
+	return &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{{
+		Condition:    cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(pattern), jsii.String(secret))),
+		ErrorMessage: jsii.String(message),
+	}}}
+}
+
+var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// BucketName checks an optional S3 bucket name (empty is allowed).
+func (p *Problems) BucketName(field, v string) {
+	if v != "" && !bucketRE.MatchString(v) {
+		p.Addf("%s %q is not an S3 bucket name: allowed 3-63 lower-case letters, digits, dots and hyphens", field, v)
+	}
+}
