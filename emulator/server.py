@@ -497,14 +497,127 @@ def patch_ec2_rule_descriptions():
     security_groups.SecurityGroupRule.description = property(description)
 
 
+def patch_logs_kms():
+    """AssociateKmsKey and DisassociateKmsKey for CloudWatch Logs log groups.
+
+    aws_cloudwatch_log_group sets kms_key_id on an existing log group with AssociateKmsKey (and removes it with
+    DisassociateKmsKey). moto 5.2 keeps kmsKeyId from CreateLogGroup but implements neither call: HTTP 500, which
+    the provider retries for many minutes, so moving a deployed stack's log groups to its key hangs.
+    """
+    from moto.logs import responses
+    from moto.logs.exceptions import ResourceNotFoundException
+
+    def group(backend, name):
+        if name not in backend.groups:
+            raise ResourceNotFoundException()
+        return backend.groups[name]
+
+    def associate_kms_key(self):
+        group(self.logs_backend, self._get_param("logGroupName")).kms_key_id = self._get_param("kmsKeyId")
+        return ""
+
+    def disassociate_kms_key(self):
+        group(self.logs_backend, self._get_param("logGroupName")).kms_key_id = None
+        return ""
+
+    responses.LogsResponse.associate_kms_key = associate_kms_key
+    responses.LogsResponse.disassociate_kms_key = disassociate_kms_key
+
+
+# What a one-off task started with RunTask does in the emulator: by task definition family, as a test set it with
+# POST /_emulator/ecs/task-outcome, else DEFAULT_TASK_OUTCOME.
+DEFAULT_TASK_OUTCOME = {"exitCode": 0, "stoppedReason": "Essential container in task exited"}
+TASK_OUTCOMES = {}
+
+
+def patch_ecs_run_task():
+    """One-off tasks (RunTask) run to completion: STOPPED, with the exit code a test chose (0 by default).
+
+    The stacks run LiteLLM's database migration as a one-off Fargate task and wait for it to stop. moto 5.2 leaves
+    a task RUNNING until StopTask and never sets an exit code, so the wait would never end. The emulator runs no
+    containers: a task stops at once with the outcome POST /_emulator/ecs/task-outcome set for its family ({"family":
+    "...", "exitCode": 3, "stoppedReason": "..."}; "exitCode": null for a task that never started, such as
+    CannotPullContainerError; no exitCode key: back to the default), else exit code 0.
+    The task's network interface is released as AWS does once a task stops, so the subnet can be deleted. moto also
+    adds up container-level cpu and memory to place a task and fails (HTTP 500) on a Fargate container that, like
+    ours, sizes only the task: Fargate places nothing on instances, so a Fargate task needs no sum. And moto reads
+    the task ENI's private_dns_name, which it sets only in a VPC with DNS hostnames: elsewhere RunTask fails (500).
+    """
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+    from moto.ecs import models
+
+    if not hasattr(NetworkInterface, "private_dns_name"):
+        NetworkInterface.private_dns_name = None
+
+    backend_cls = models.EC2ContainerServiceBackend
+    original_run_task = backend_cls.run_task
+    original_requirements = backend_cls._calculate_task_resource_requirements
+
+    def _calculate_task_resource_requirements(task_definition):
+        if "FARGATE" in (task_definition.requires_compatibilities or []):
+            return {"CPU": 0, "MEMORY": 0, "PORTS": [], "PORTS_UDP": []}
+        return original_requirements(task_definition)
+
+    backend_cls._calculate_task_resource_requirements = staticmethod(_calculate_task_resource_requirements)
+
+    def run_task(self, *args, **kwargs):
+        tasks = original_run_task(self, *args, **kwargs)
+        for task in tasks:
+            family = task.task_definition_arn.rsplit("/", 1)[-1].rsplit(":", 1)[0]
+            outcome = TASK_OUTCOMES.get(family, DEFAULT_TASK_OUTCOME)
+            task.last_status = "STOPPED"
+            task.desired_status = "STOPPED"
+            task.stopped_reason = outcome.get("stoppedReason", "")
+            task.stop_code = "EssentialContainerExited" if outcome.get("exitCode") is not None else "TaskFailedToStart"
+            for container in task.containers:
+                container.last_status = "STOPPED"
+                container.exitCode = outcome.get("exitCode")
+            ec2 = ec2_backends[self.account_id][self.region_name]
+            for attachment in task.attachments:
+                for detail in attachment.get("details", []):
+                    if detail["name"] == "networkInterfaceId":
+                        ec2.delete_network_interface(detail["value"])
+                attachment["status"] = "DELETED"
+        return tasks
+
+    backend_cls.run_task = run_task
+
+
+def control_app(app):
+    """The emulator's own control endpoints, in front of moto: POST /_emulator/ecs/task-outcome (see patch_ecs_run_task)."""
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") != "/_emulator/ecs/task-outcome":
+            return app(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            family = body.pop("family", "")
+            if "exitCode" in body:
+                TASK_OUTCOMES[family] = {"exitCode": body["exitCode"], "stoppedReason": body.get("stoppedReason", "")}
+            else:
+                TASK_OUTCOMES.pop(family, None)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps(TASK_OUTCOMES).encode()]
+
+    return wsgi
+
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from patches_logs import patch_s3_logging_target_policy  # noqa: E402
+
 PATCHES = [
     patch_application_autoscaling,
     patch_ec2_rule_descriptions,
     patch_rds,
     patch_elasticache,
     patch_ecs,
+    patch_ecs_run_task,
+    patch_logs_kms,
     patch_elasticache_parameter_groups,
     patch_s3,
+    patch_s3_logging_target_policy,
 ]
 
 
@@ -565,7 +678,7 @@ def main(argv=None):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
-    app = DomainDispatcherApplication(create_backend_app)
+    app = control_app(DomainDispatcherApplication(create_backend_app))
     try:
         server = make_server("127.0.0.1", args.port, app, threaded=True)
     except OSError as e:

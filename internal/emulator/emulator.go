@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -224,4 +226,32 @@ func (s *Server) Environ() []string {
 		}
 	}
 	return append(env, s.Env()...)
+}
+
+// SetTaskOutcome decides how the emulator's one-off tasks (RunTask) of a task definition family stop: with
+// exitCode, or, when exitCode is nil, before their container ran; reason is the stopped reason ECS reports.
+// Other families, and this one after ResetTaskOutcome, stop with exit code 0.
+func (s *Server) SetTaskOutcome(family string, exitCode *int, reason string) error {
+	return s.postControl("/_emulator/ecs/task-outcome", map[string]any{"family": family, "exitCode": exitCode, "stoppedReason": reason})
+}
+
+// ResetTaskOutcome sends a family's one-off tasks back to exit code 0.
+func (s *Server) ResetTaskOutcome(family string) error {
+	return s.postControl("/_emulator/ecs/task-outcome", map[string]any{"family": family})
+}
+
+func (s *Server) postControl(path string, body any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	resp, err := http.Post(s.Endpoint+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the emulator answered %s to %s", resp.Status, path)
+	}
+	return nil
 }
