@@ -28,9 +28,13 @@ type Database struct {
 	// Address is the instance's DNS name; Endpoint is address:port.
 	Address  *string
 	Endpoint *string
-	// URLSecretArn and URLSecretName hold postgresql://litellm:<url-encoded password>@<address>:5432/litellm.
+	// URLSecretArn and URLSecretName hold postgresql://litellm:<url-encoded password>@<address>:5432/litellm?sslmode=require.
 	URLSecretArn  *string
 	URLSecretName string
+	// PasswordVersion is Props.PasswordVersion: clients that read the URL at start-up restart when it changes.
+	PasswordVersion float64
+	// Ready are the resources a client must wait for before it connects: the instance and its URL.
+	Ready []cdktf.ITerraformDependable
 	// ConnectionBudget is how many connections clients may hold in total (ConnectionBudgetPercent of
 	// max_connections): a number, or a Terraform number expression when the class is one.
 	ConnectionBudget float64
@@ -77,6 +81,17 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	})
 
 	budget, performanceInsights := classFacts(c, p.InstanceClass)
+	secretName := p.Name + "-database-url"
+	secret := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("url"), &secretsmanagersecret.SecretsmanagerSecretConfig{
+		Name:        jsii.String(secretName),
+		Description: jsii.String("DATABASE_URL for LiteLLM: the PostgreSQL connection string of the litellm user"),
+		// Written again with the password (db_password_version), so nothing is lost by deleting it at once;
+		// a recovery window would block deploying the same stack again for days.
+		RecoveryWindowInDays: jsii.Number(0),
+		KmsKeyId:             opt.String(p.KMSKeyArn),
+	})
+	password, generation := passwordOf(c, p, secret)
+
 	instance := dbinstance.NewDbInstance(c, jsii.String("instance"), &dbinstance.DbInstanceConfig{
 		Identifier:          jsii.String(identifier),
 		Engine:              jsii.String("postgres"),
@@ -88,7 +103,6 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		StorageEncrypted:    jsii.Bool(true),
 		DbName:              jsii.String(DatabaseName),
 		Username:            jsii.String(Username),
-		Password:            jsii.String(p.Password),
 		Port:                jsii.Number(Port),
 		DbSubnetGroupName:   subnets.Name(),
 		ParameterGroupName:  params.Name(),
@@ -108,24 +122,29 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		PerformanceInsightsEnabled:         performanceInsights,
 		PerformanceInsightsRetentionPeriod: jsii.Number(7),
 		Tags:                               tags(identifier),
-		Lifecycle: check.SecretRule(p.Password, PasswordPattern,
-			"db_password (not shown, it is sensitive) does not meet RDS's rules: allowed "+PasswordRule+"."),
 	})
+	// Write-only: RDS gets the password, the state and plans never do.
+	instance.AddOverride(jsii.String("password_wo"), jsii.String(password))
+	instance.AddOverride(jsii.String("password_wo_version"), generation)
+	if p.Password != "" {
+		instance.AddOverride(jsii.String("lifecycle.precondition"), []map[string]any{{
+			"condition": cdktf.Op_Or(isNull(p.Password), cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(PasswordPattern), jsii.String(p.Password)))),
+			"error_message": "db_password (not shown, it is sensitive) does not meet RDS's rules: allowed " + PasswordRule +
+				", or leave it unset to have one generated.",
+		}})
+	}
 
-	secretName := p.Name + "-database-url"
-	secret := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("url"), &secretsmanagersecret.SecretsmanagerSecretConfig{
-		Name:        jsii.String(secretName),
-		Description: jsii.String("DATABASE_URL for LiteLLM: the PostgreSQL connection string of the litellm user"),
-		// Re-created from the password variable on every apply, so nothing is lost by deleting it at once;
-		// a recovery window would block deploying the same stack again for days.
-		RecoveryWindowInDays: jsii.Number(0),
-		KmsKeyId:             opt.String(p.KMSKeyArn),
-	})
-	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("url-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+	// TLS is required by the client as well as by the server (rds.force_ssl): LiteLLM keeps sslmode when it adds
+	// its pool settings (litellm/proxy/proxy_cli.py, append_query_params: parse_qs, then update).
+	url := secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("url-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId: secret.Id(),
-		SecretString: jsii.String(fmt.Sprintf("postgresql://%s:%s@%s:%d/%s",
-			Username, *cdktf.Fn_Urlencode(jsii.String(p.Password)), *instance.Address(), Port, DatabaseName)),
 	})
+	url.AddOverride(jsii.String("secret_string_wo"), jsii.String(fmt.Sprintf("postgresql://%s:%s@%s:%d/%s?sslmode=require",
+		Username, *cdktf.Fn_Urlencode(jsii.String(password)), *instance.Address(), Port, DatabaseName)))
+	url.AddOverride(jsii.String("secret_string_wo_version"), generation)
+	// A new instance gets this run's password, so the URL must be written again with it (and the new address).
+	// (Its id, not the instance: any update of the instance would replace the URL with a fresh password.)
+	url.AddOverride(jsii.String("lifecycle.replace_triggered_by"), []string{*instance.TerraformResourceType() + "." + *instance.FriendlyUniqueId() + ".id"})
 
 	return &Database{
 		scope:            c,
@@ -135,13 +154,15 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		Endpoint:         instance.Endpoint(),
 		URLSecretArn:     secret.Arn(),
 		URLSecretName:    secretName,
+		PasswordVersion:  p.PasswordVersion,
+		Ready:            []cdktf.ITerraformDependable{instance, url},
 		ConnectionBudget: budget,
 	}
 }
 
 // AllowFrom lets a client security group connect on the PostgreSQL port; the only ingress the database has.
-func (d *Database) AllowFrom(id string, clientSecurityGroupID *string, description string) {
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(d.scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+func (d *Database) AllowFrom(id string, clientSecurityGroupID *string, description string) vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule {
+	return vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(d.scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId:           d.SecurityGroupID,
 		Description:               jsii.String(description),
 		IpProtocol:                jsii.String("tcp"),

@@ -36,6 +36,9 @@ type Network struct {
 	// PrivateSubnetIDs are the subnets that reach the internet only through NAT, one per zone: for tasks and
 	// the database.
 	PrivateSubnetIDs []*string
+	// PrivateEgress are the routes that take the private subnets to the internet; a task started outside a
+	// service (which would retry) must wait for them to pull its image.
+	PrivateEgress []cdktf.ITerraformDependable
 }
 
 // New builds the network. It panics on invalid props; call Props.Validate first to get the problems as an error.
@@ -125,11 +128,11 @@ func New(scope constructs.Construct, id string, props Props) *Network {
 			VpcId: v.Id(),
 			Tags:  name("private-" + zone),
 		})
-		route.NewRoute(c, jsii.String("private-"+zone+"-nat"), &route.RouteConfig{
+		n.PrivateEgress = append(n.PrivateEgress, route.NewRoute(c, jsii.String("private-"+zone+"-nat"), &route.RouteConfig{
 			RouteTableId:         rt.Id(),
 			DestinationCidrBlock: jsii.String("0.0.0.0/0"),
 			NatGatewayId:         nat.Id(),
-		})
+		}))
 		routetableassociation.NewRouteTableAssociation(c, jsii.String("private-"+zone+"-rt"), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId:     priv.Id(),
 			RouteTableId: rt.Id(),
