@@ -13,6 +13,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
+
+	"litellm-aws/constructs/logbucket"
 )
 
 // LoadBalancer is the ALB, its target group and its listener.
@@ -35,6 +37,8 @@ type LoadBalancer struct {
 	Listener lblistener.LbListener
 	// TargetPort is the port targets listen on.
 	TargetPort int
+	// IdleTimeoutSeconds is how long the load balancer keeps an idle connection; targets must keep theirs longer.
+	IdleTimeoutSeconds int
 }
 
 // New builds the load balancer. It panics on invalid props; call Props.Validate first to get the problems as an error.
@@ -165,6 +169,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		URL:                  jsii.String(url),
 		Listener:             listener,
 		TargetPort:           p.TargetPort,
+		IdleTimeoutSeconds:   p.IdleTimeoutSeconds,
 	}
 }
 
@@ -181,9 +186,14 @@ func (l *LoadBalancer) AllowTo(id string, securityGroupID *string) {
 	})
 }
 
+// accessLogs goes to the bucket the user named, else to the stack's log bucket. LogBucket.Bucket is read
+// through the bucket's policy, so the load balancer (which writes a test object at once) waits for it.
 func accessLogs(p Props) *lb.LbAccessLogs {
-	if p.AccessLogsBucket == "" {
-		return nil
+	switch {
+	case p.AccessLogsBucket != "":
+		return &lb.LbAccessLogs{Bucket: jsii.String(p.AccessLogsBucket), Prefix: jsii.String(p.AccessLogsPrefix), Enabled: jsii.Bool(true)}
+	case p.LogBucket != nil:
+		return &lb.LbAccessLogs{Bucket: p.LogBucket.Bucket, Prefix: jsii.String(logbucket.ALBPrefix), Enabled: jsii.Bool(true)}
 	}
-	return &lb.LbAccessLogs{Bucket: jsii.String(p.AccessLogsBucket), Prefix: jsii.String(p.AccessLogsPrefix), Enabled: jsii.Bool(true)}
+	return nil
 }

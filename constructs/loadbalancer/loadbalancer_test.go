@@ -10,12 +10,14 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/loadbalancer"
+	"litellm-aws/constructs/logbucket"
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/synthtest"
 )
@@ -42,6 +44,8 @@ func TestValidateRejects(t *testing.T) {
 			p.CertificateArn, p.DomainName, p.HostedZoneID = cert, "LLM_example", "Z0123456789ABC"
 		}, `DomainName "LLM_example" is not a DNS name`},
 		{"access logs bucket", func(p *loadbalancer.Props) { p.AccessLogsBucket = "Logs_Bucket" }, `AccessLogsBucket "Logs_Bucket" is not an S3 bucket name`},
+		{"prefix without a bucket", func(p *loadbalancer.Props) { p.AccessLogsPrefix = "lb" }, `AccessLogsPrefix "lb" is set without AccessLogsBucket: allowed only with AccessLogsBucket (LogBucket takes access logs under "alb" only)`},
+		{"prefix with AWSLogs", func(p *loadbalancer.Props) { p.AccessLogsBucket, p.AccessLogsPrefix = "acme-alb-logs", "x/AWSLogs" }, `AccessLogsPrefix "x/AWSLogs" contains AWSLogs`},
 		{"web ACL", func(p *loadbalancer.Props) { p.WebACLArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y" }, `WebACLArn "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y" is not a regional WAFv2 web ACL ARN`},
 		{"bad zone", func(p *loadbalancer.Props) {
 			p.CertificateArn, p.DomainName, p.HostedZoneID = cert, "llm.example.com", "zone-1"
@@ -195,30 +199,35 @@ func TestAccessLogsAndWAF(t *testing.T) {
 	const acl = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/litellm/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 	cases := []struct {
 		name           string
+		logBucket      bool // the stack's log bucket is passed
 		bucket, webACL string
+		wantLogs       string // access_logs; the log bucket's name is read through its policy
 	}{
-		{"neither", "", ""},
-		{"both", "acme-alb-logs", acl},
+		{"neither", false, "", "", "null"},
+		{"the stack's log bucket", true, "", "", `{"bucket":"${aws_s3_bucket_policy.POLICY.bucket}","enabled":true,"prefix":"alb"}`},
+		{"the user's bucket and a WAF", false, "acme-alb-logs", acl, `{"bucket":"acme-alb-logs","enabled":true,"prefix":"t"}`},
+		{"the user's bucket wins", true, "acme-alb-logs", "", `{"bucket":"acme-alb-logs","enabled":true,"prefix":"t"}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			stack := synthtest.NewStack()
 			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
-			loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "t", Network: net, AccessLogsBucket: tc.bucket, WebACLArn: tc.webACL})
+			p := loadbalancer.Props{Name: "t", Network: net, AccessLogsBucket: tc.bucket, WebACLArn: tc.webACL}
+			if tc.logBucket {
+				p.LogBucket = logbucket.New(stack, "logs", logbucket.Props{Name: "t", Region: "us-east-1", AccountID: "123456789012"})
+			}
+			loadbalancer.New(stack, "lb", p)
 			doc := synthtest.Synth(t, stack)
 			alb := doc.One(t, *lb.Lb_TfResourceType())
-			logs := synthtest.JSON(alb["access_logs"])
+			want := tc.wantLogs
+			for name := range doc.Resources(*s3bucketpolicy.S3BucketPolicy_TfResourceType()) {
+				want = strings.Replace(want, "POLICY", name, 1)
+			}
+			if logs := synthtest.JSON(alb["access_logs"]); logs != want {
+				t.Errorf("access logs = %s, want %s", logs, want)
+			}
 			waf := doc.Resources(*wafv2webaclassociation.Wafv2WebAclAssociation_TfResourceType())
-			if tc.bucket == "" {
-				if alb["access_logs"] != nil || len(waf) != 0 {
-					t.Errorf("access logs %s, %d WAF associations; want none", logs, len(waf))
-				}
-				return
-			}
-			if logs != `{"bucket":"acme-alb-logs","enabled":true,"prefix":"t"}` {
-				t.Errorf("access logs = %s", logs)
-			}
-			if len(waf) != 1 {
+			if (len(waf) == 1) != (tc.webACL != "") || len(waf) > 1 {
 				t.Fatalf("%d WAF associations", len(waf))
 			}
 			for _, w := range waf {
@@ -227,5 +236,17 @@ func TestAccessLogsAndWAF(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestIdleTimeoutExposed(t *testing.T) {
+	for _, seconds := range []int{0, 900} {
+		stack := synthtest.NewStack()
+		net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+		l := loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "t", Network: net, IdleTimeoutSeconds: seconds})
+		alb := synthtest.Synth(t, stack).One(t, *lb.Lb_TfResourceType())
+		if float64(l.IdleTimeoutSeconds) != alb["idle_timeout"] || seconds == 0 && l.IdleTimeoutSeconds != loadbalancer.DefaultIdleTimeoutSeconds {
+			t.Errorf("IdleTimeoutSeconds = %d, the load balancer's idle_timeout %v (asked for %d)", l.IdleTimeoutSeconds, alb["idle_timeout"], seconds)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"litellm-aws/constructs/logbucket"
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
 )
@@ -41,10 +42,15 @@ type Props struct {
 	DomainName   string
 	HostedZoneID string
 
-	// AccessLogsBucket receives the load balancer's access logs under AccessLogsPrefix; the bucket must
-	// allow ELB log delivery. Default: empty, no access logs.
+	// LogBucket is the stack's log bucket: the load balancer's access logs go there, under
+	// logbucket.ALBPrefix, unless AccessLogsBucket names another. Default: nil, no access logs unless
+	// AccessLogsBucket is set.
+	LogBucket *logbucket.LogBucket
+	// AccessLogsBucket is an existing bucket for the access logs instead of LogBucket (it wins when both are
+	// set), under AccessLogsPrefix; the bucket must allow ELB log delivery. Default: empty, LogBucket.
 	AccessLogsBucket string
-	// AccessLogsPrefix is the key prefix of the access logs. Default: Name.
+	// AccessLogsPrefix is the key prefix of the access logs in AccessLogsBucket; only that bucket takes one,
+	// as LogBucket's policy admits logs under logbucket.ALBPrefix only. Default: Name.
 	AccessLogsPrefix string
 	// WebACLArn associates a WAFv2 web ACL (regional scope) with the load balancer. Default: empty, no WAF.
 	WebACLArn string
@@ -128,6 +134,12 @@ func (p Props) Validate() error {
 		errs.Addf("HostedZoneID %q is not a Route 53 hosted zone id: allowed Z followed by upper-case letters and digits", p.HostedZoneID)
 	}
 	errs.BucketName("AccessLogsBucket", p.AccessLogsBucket)
+	if p.AccessLogsPrefix != "" && p.AccessLogsBucket == "" {
+		errs.Addf("AccessLogsPrefix %q is set without AccessLogsBucket: allowed only with AccessLogsBucket (LogBucket takes access logs under %q only)", p.AccessLogsPrefix, logbucket.ALBPrefix)
+	}
+	if strings.Contains(p.AccessLogsPrefix, "AWSLogs") {
+		errs.Addf("AccessLogsPrefix %q contains AWSLogs: allowed a prefix without it (ELB adds AWSLogs/<account>/ itself)", p.AccessLogsPrefix)
+	}
 	if p.WebACLArn != "" && !webACLRE.MatchString(p.WebACLArn) {
 		errs.Addf("WebACLArn %q is not a regional WAFv2 web ACL ARN: allowed arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>", p.WebACLArn)
 	}

@@ -1,7 +1,6 @@
 package monitoring
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,8 +9,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -47,7 +44,7 @@ type Monitoring struct {
 	DashboardURL  string
 	// TopicArn is the SNS topic every alarm notifies on ALARM and on OK; subscribe more endpoints to it.
 	TopicArn *string
-	// TopicKMSKeyArn is the key that encrypts the topic: the one created here, or Props.KMSKeyArn.
+	// TopicKMSKeyArn is the key that encrypts the topic, Props.KMSKeyArn.
 	TopicKMSKeyArn *string
 	// AlarmNames are the alarms, "<name>-unhealthy-hosts" and so on, in a fixed order.
 	AlarmNames []string
@@ -60,16 +57,13 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	if err := p.Validate(); err != nil {
 		panic(err)
 	}
-	if p.Service == nil || p.LoadBalancer == nil || p.Database == nil {
-		panic("monitoring.New: Props.Service, Props.LoadBalancer and Props.Database are required: the construct is wired to them")
+	if p.Service == nil || p.LoadBalancer == nil || p.Database == nil || p.KMSKeyArn == "" {
+		panic("monitoring.New: Props.Service, Props.LoadBalancer, Props.Database and Props.KMSKeyArn are required: the construct is wired to them")
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
 	topicName := p.Name + "-alarms"
 	keyArn := jsii.String(p.KMSKeyArn)
-	if p.KMSKeyArn == "" {
-		keyArn = topicKey(c, topicName, *p.LoadBalancer.TargetGroupArn)
-	}
 	topic := snstopic.NewSnsTopic(c, jsii.String("topic"), &snstopic.SnsTopicConfig{
 		Name:           jsii.String(topicName),
 		KmsMasterKeyId: keyArn,
@@ -266,57 +260,6 @@ func (s alarmSpec) create(scope constructs.Construct, name string, topicArn *str
 func isPercentile(stat string) bool {
 	_, err := strconv.ParseFloat(strings.TrimPrefix(stat, "p"), 64)
 	return strings.HasPrefix(stat, "p") && err == nil
-}
-
-// topicKey creates the customer managed key that encrypts the topic. The AWS managed alias/aws/sns will
-// not do: its policy cannot be changed to let CloudWatch use it, so alarms could not publish.
-func topicKey(scope constructs.Construct, topicName, arnInAccount string) *string {
-	// The account root, read from an ARN of this account already in the stack: data.aws_caller_identity
-	// would need AWS credentials just to plan. A local keeps the quotes of split() out of the policy JSON.
-	part := func(i int) string {
-		return *cdktf.Token_AsString(cdktf.Fn_Element(cdktf.Fn_Split(jsii.String(":"), jsii.String(arnInAccount)), jsii.Number(float64(i))), nil)
-	}
-	root := cdktf.NewTerraformLocal(scope, jsii.String("account_root_arn"), jsii.String(fmt.Sprintf("arn:%s:iam::%s:root", part(1), part(4))))
-	policy, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			// The usual delegation to IAM, spelled out rather than kms:* (which scanners flag).
-			"Sid":       "AccountAdministersAndUsesKey",
-			"Effect":    "Allow",
-			"Principal": map[string]string{"AWS": *root.AsString()},
-			"Action": []string{
-				"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-				"kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-				"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
-				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-			},
-			"Resource": "*",
-		}, {
-			// What an alarm needs to publish to an encrypted topic. The topic's own policy still decides who
-			// may publish: only this account.
-			"Sid":       "CloudWatchAlarmsPublish",
-			"Effect":    "Allow",
-			"Principal": map[string]string{"Service": "cloudwatch.amazonaws.com"},
-			"Action":    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			"Resource":  "*",
-		}},
-	})
-	if err != nil {
-		panic(err) // plain maps and strings only
-	}
-	key := kmskey.NewKmsKey(scope, jsii.String("topic-key"), &kmskey.KmsKeyConfig{
-		Description:          jsii.String("Encrypts the " + topicName + " SNS topic; CloudWatch alarms may use it to publish"),
-		IsEnabled:            jsii.Bool(true),
-		EnableKeyRotation:    jsii.Bool(true),
-		DeletionWindowInDays: jsii.Number(30),
-		Policy:               jsii.String(string(policy)),
-		Tags:                 &map[string]*string{"Name": jsii.String(topicName)},
-	})
-	kmsalias.NewKmsAlias(scope, jsii.String("topic-key-alias"), &kmsalias.KmsAliasConfig{
-		Name:        jsii.String("alias/" + topicName),
-		TargetKeyId: key.KeyId(),
-	})
-	return key.Arn()
 }
 
 // percentOf is percent% of total, computed by Terraform when either is a deploy-time value.

@@ -46,7 +46,8 @@ func props(budget float64) monitoring.Props {
 		LoadBalancer: &loadbalancer.LoadBalancer{
 			ArnSuffix: jsii.String(albSuffix), TargetGroupArnSuffix: jsii.String(tgSuffix), TargetGroupArn: jsii.String(tgArn),
 		},
-		Database: &database.Database{Identifier: dbIdentifier, ConnectionBudget: budget},
+		Database:  &database.Database{Identifier: dbIdentifier, ConnectionBudget: budget},
+		KMSKeyArn: givenKMSKeyArn,
 	}
 }
 
@@ -138,14 +139,25 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestNewPanicsWithoutWiring(t *testing.T) {
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "Props.Service, Props.LoadBalancer and Props.Database are required") {
-			t.Fatalf("recover() = %v", r)
-		}
-	}()
-	p := props(literalBudget)
-	p.Database = nil
-	monitoring.New(synthtest.NewStack(), "monitoring", p)
+	cases := []struct {
+		name   string
+		modify func(*monitoring.Props)
+	}{
+		{"no database", func(p *monitoring.Props) { p.Database = nil }},
+		{"no key", func(p *monitoring.Props) { p.KMSKeyArn = "" }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "Props.Service, Props.LoadBalancer, Props.Database and Props.KMSKeyArn are required") {
+					t.Fatalf("recover() = %v", r)
+				}
+			}()
+			p := props(literalBudget)
+			tc.modify(&p)
+			monitoring.New(synthtest.NewStack(), "monitoring", p)
+		})
+	}
 }
 
 // alarmWant is what one alarm must say; a zero field is not checked.
@@ -166,20 +178,14 @@ func TestMonitoring(t *testing.T) {
 	m := monitoring.New(stack, "monitoring", p)
 	doc := synthtest.Synth(t, stack)
 
-	// The topic, encrypted with a key CloudWatch may use.
+	// The topic, encrypted with the key it was given; the stack's key is made elsewhere (constructs/encryption).
 	topicRef := ref(t, doc, *snstopic.SnsTopic_TfResourceType(), "arn")
 	topic := doc.One(t, *snstopic.SnsTopic_TfResourceType())
-	keyRef := ref(t, doc, *kmskey.KmsKey_TfResourceType(), "arn")
-	if topic["name"] != "t-alarms" || topic["kms_master_key_id"] != keyRef {
-		t.Errorf("topic = %v, want t-alarms encrypted with %s", topic, keyRef)
+	if topic["name"] != "t-alarms" || topic["kms_master_key_id"] != givenKMSKeyArn {
+		t.Errorf("topic = %v, want t-alarms encrypted with %s", topic, givenKMSKeyArn)
 	}
-	key := doc.One(t, *kmskey.KmsKey_TfResourceType())
-	if key["enable_key_rotation"] != true || key["deletion_window_in_days"] != float64(30) || key["is_enabled"] != true {
-		t.Errorf("key = %v", key)
-	}
-	checkKeyPolicy(t, doc, key["policy"].(string))
-	if alias := doc.One(t, *kmsalias.KmsAlias_TfResourceType()); alias["name"] != "alias/t-alarms" {
-		t.Errorf("key alias = %v", alias["name"])
+	if n := len(doc.Resources(*kmskey.KmsKey_TfResourceType())) + len(doc.Resources(*kmsalias.KmsAlias_TfResourceType())); n != 0 {
+		t.Errorf("%d key resources created, want none", n)
 	}
 
 	sub := doc.One(t, *snstopicsubscription.SnsTopicSubscription_TfResourceType())
@@ -334,48 +340,6 @@ func checkErrorRateQueries(t *testing.T, a map[string]any) {
 	}
 }
 
-func checkKeyPolicy(t *testing.T, doc *synthtest.Doc, raw string) {
-	t.Helper()
-	var policy struct {
-		Statement []struct {
-			Sid       string
-			Effect    string
-			Principal map[string]string
-			Action    []string
-		}
-	}
-	if err := json.Unmarshal([]byte(raw), &policy); err != nil {
-		t.Fatalf("key policy is not plain JSON (scanners could not read it): %v\n%s", err, raw)
-	}
-	var cloudwatch, root bool
-	for _, s := range policy.Statement {
-		for _, a := range s.Action {
-			if a == "*" || a == "kms:*" {
-				t.Errorf("statement %s allows %s", s.Sid, a)
-			}
-		}
-		switch {
-		case s.Principal["Service"] == "cloudwatch.amazonaws.com":
-			cloudwatch = strings.Join(s.Action, ",") == "kms:Decrypt,kms:GenerateDataKey*"
-		case strings.HasPrefix(s.Principal["AWS"], "${local."):
-			root = true
-		}
-	}
-	if !cloudwatch || !root {
-		t.Errorf("key policy lacks CloudWatch's use (%v) or the account's administration (%v):\n%s", cloudwatch, root, raw)
-	}
-	// The account root comes from an ARN already in the stack, so planning needs no AWS call.
-	var local string
-	for name, v := range doc.RawLocals() {
-		if strings.Contains(name, "account_root_arn") {
-			local, _ = v.(string)
-		}
-	}
-	if !strings.Contains(local, `element(split(":", "`+tgArn+`"), 4)`) || !strings.HasPrefix(local, "arn:${element(") || !strings.HasSuffix(local, ":root") {
-		t.Errorf("account root local = %q", local)
-	}
-}
-
 // The dashboard body must be JSON once Terraform has filled in its interpolations.
 var interpolation = regexp.MustCompile(`\$\{[^}]*\}`)
 
@@ -506,15 +470,6 @@ func TestSwitches(t *testing.T) {
 				t.Errorf("subscriptions = %v, want none", subs)
 			}
 		}},
-		{"given key, none created", func(p *monitoring.Props) { p.KMSKeyArn = givenKMSKeyArn }, func(t *testing.T, doc *synthtest.Doc, m *monitoring.Monitoring) {
-			topic := doc.One(t, *snstopic.SnsTopic_TfResourceType())
-			if topic["kms_master_key_id"] != givenKMSKeyArn || *m.TopicKMSKeyArn != givenKMSKeyArn {
-				t.Errorf("topic key = %v, exposed %v; want %s", topic["kms_master_key_id"], *m.TopicKMSKeyArn, givenKMSKeyArn)
-			}
-			if n := len(doc.Resources(*kmskey.KmsKey_TfResourceType())) + len(doc.Resources(*kmsalias.KmsAlias_TfResourceType())); n != 0 {
-				t.Errorf("%d key resources created, want none", n)
-			}
-		}},
 		{"own thresholds", func(p *monitoring.Props) {
 			p.P99LatencySecondsThreshold, p.HTTP5xxRatePercentThreshold, p.DBCPUPercentThreshold, p.DBConnectionsBudgetPercentThreshold = 30, 5, 70, 75
 		}, func(t *testing.T, doc *synthtest.Doc, _ *monitoring.Monitoring) {
@@ -535,6 +490,27 @@ func TestSwitches(t *testing.T) {
 			m := monitoring.New(stack, "monitoring", p)
 			tc.check(t, synthtest.Synth(t, stack), m)
 		})
+	}
+}
+
+// TestStackKey: the topic takes the stack's key as a Terraform expression, and makes no key of its own.
+func TestStackKey(t *testing.T) {
+	stack := synthtest.NewStack()
+	key := kmskey.NewKmsKey(stack, jsii.String("stack-key"), &kmskey.KmsKeyConfig{})
+	p := props(literalBudget)
+	p.KMSKeyArn = *key.Arn()
+	m := monitoring.New(stack, "monitoring", p)
+	doc := synthtest.Synth(t, stack)
+
+	want := ref(t, doc, *kmskey.KmsKey_TfResourceType(), "arn")
+	if topic := doc.One(t, *snstopic.SnsTopic_TfResourceType()); topic["kms_master_key_id"] != want {
+		t.Errorf("topic key = %v, want %s", topic["kms_master_key_id"], want)
+	}
+	if *m.TopicKMSKeyArn != p.KMSKeyArn {
+		t.Errorf("TopicKMSKeyArn = %s, want the stack's key", *m.TopicKMSKeyArn)
+	}
+	if len(doc.Resources(*kmskey.KmsKey_TfResourceType())) != 1 || len(doc.Resources(*kmsalias.KmsAlias_TfResourceType())) != 0 {
+		t.Errorf("monitoring made key resources of its own: %v", doc.Types())
 	}
 }
 

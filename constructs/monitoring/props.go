@@ -15,7 +15,7 @@ import (
 // accepted as well as a literal; literals are checked here.
 type Props struct {
 	// Name prefixes the dashboard ("<name>-litellm"), the alarms ("<name>-p99-latency", ...) and the SNS
-	// topic ("<name>-alarms") and its key alias. Required; at most MaxNameLength characters.
+	// topic ("<name>-alarms"). Required; at most MaxNameLength characters.
 	Name string
 	// Region is where the metrics are; every widget and the dashboard URL name it. Required.
 	Region string
@@ -27,10 +27,11 @@ type Props struct {
 	// alarm arrives. A literal, or a Terraform string expression such as a variable, which subscribes
 	// nobody when it is empty at plan time. Default: empty, no subscription.
 	AlarmEmail string
-	// KMSKeyArn encrypts the alarm topic with an existing key, whose policy must let
-	// cloudwatch.amazonaws.com call kms:Decrypt and kms:GenerateDataKey*. Default: a key created here with
-	// that policy. Not the AWS managed alias/aws/sns: CloudWatch may not use that key, so an alarm could
-	// never publish to the topic.
+	// KMSKeyArn encrypts the alarm topic: the stack's key (encryption.Key.Arn, a Terraform expression) or
+	// another customer managed key, whose policy must let cloudwatch.amazonaws.com call kms:Decrypt and
+	// kms:GenerateDataKey*. Not the AWS managed alias/aws/sns: CloudWatch may not use that key, so an alarm
+	// could never publish to the topic. Required, as the wiring is: New panics without it (Validate checks
+	// only what it holds, so props may be validated before the key exists).
 	KMSKeyArn string
 	// P99LatencySecondsThreshold alarms when the p99 target response time (time to the first response
 	// byte) stays above it. Default: 1, about 4x the benchmark's p99 of ~240 ms with the fake endpoint:
@@ -57,7 +58,7 @@ const (
 	DefaultDBCPUPercentThreshold               = 80
 	DefaultDBConnectionsBudgetPercentThreshold = 90
 	// MaxNameLength keeps the longest alarm name, "<name>-no-healthy-hosts", within CloudWatch's 255
-	// characters; the dashboard, topic and key alias names are shorter.
+	// characters; the dashboard and topic names are shorter.
 	MaxNameLength = 255 - len("-"+AlarmNoHealthyHosts)
 	// MaxLatencySeconds is the load balancer's longest idle timeout: no response takes longer.
 	MaxLatencySeconds = 4000
@@ -108,9 +109,9 @@ func (p Props) Validate() error {
 	switch {
 	case p.KMSKeyArn == "" || check.IsTokenString(p.KMSKeyArn):
 	case strings.HasSuffix(p.KMSKeyArn, awsManagedSNSKey):
-		errs.Addf("KMSKeyArn %q is the AWS managed key, which CloudWatch alarms may not use, so no alarm would arrive: allowed empty (a key is created) or a customer managed key whose policy lets cloudwatch.amazonaws.com use it", p.KMSKeyArn)
+		errs.Addf("KMSKeyArn %q is the AWS managed key, which CloudWatch alarms may not use, so no alarm would arrive: allowed the stack's key (encryption.Key.Arn) or a customer managed key whose policy lets cloudwatch.amazonaws.com use it", p.KMSKeyArn)
 	case !kmsRE.MatchString(p.KMSKeyArn):
-		errs.Addf("KMSKeyArn %q is not a KMS key ARN: allowed empty (a key is created) or arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>", p.KMSKeyArn)
+		errs.Addf("KMSKeyArn %q is not a KMS key ARN: allowed the stack's key (encryption.Key.Arn), arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>", p.KMSKeyArn)
 	}
 	above0 := func(field string, v float64, upTo float64, inclusive bool, unit string) {
 		if check.IsTokenNumber(v) {

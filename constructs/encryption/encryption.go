@@ -1,0 +1,186 @@
+package encryption
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/check"
+)
+
+// Key is the stack's customer-managed KMS key and its alias.
+type Key struct {
+	// Arn is the key's ARN: what log groups, secrets, the cache and SNS topics take as their KMS key.
+	Arn *string
+	// KeyID is the key's id (a UUID).
+	KeyID *string
+	// AliasName is "alias/<name>"; AliasArn its ARN.
+	AliasName string
+	AliasArn  *string
+	// AccountID and Partition are the account that owns the key and its partition ("aws", "aws-cn", ...), as
+	// given to AccountFrom; other constructs' policies may use them. Terraform expressions.
+	AccountID *string
+	Partition *string
+
+	accountID, partition cdktf.TerraformLocal
+	from                 *accountSource
+}
+
+// New builds the key and its alias. The key policy also needs the account, which cdktf cannot know before
+// Terraform runs: call AccountFrom before the stack is synthesized. It panics on invalid props; call
+// Props.Validate first to get the problems as an error.
+func New(scope constructs.Construct, id string, props Props) *Key {
+	p := props.WithDefaults()
+	if err := p.Validate(); err != nil {
+		panic(err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+
+	// Locals keep the policy JSON plain (no quotes of split() inside it) and let AccountFrom fill them in
+	// after the key exists: the ARN it reads comes from a resource built later (the network needs the key
+	// before there is a load balancer to read the account from).
+	k := &Key{
+		AliasName: aliasPrefix + p.Name,
+		accountID: cdktf.NewTerraformLocal(c, jsii.String("account_id"), jsii.String("")),
+		partition: cdktf.NewTerraformLocal(c, jsii.String("partition"), jsii.String("")),
+		from:      &accountSource{},
+	}
+	k.AccountID, k.Partition = k.accountID.AsString(), k.partition.AsString()
+	c.Node().AddValidation(k.from)
+
+	key := kmskey.NewKmsKey(c, jsii.String("key"), &kmskey.KmsKeyConfig{
+		Description:          jsii.String(fmt.Sprintf("LiteLLM stack %s: encrypts its log groups, secrets, cache and alarm topic", p.Name)),
+		IsEnabled:            jsii.Bool(true),
+		EnableKeyRotation:    jsii.Bool(true),
+		DeletionWindowInDays: jsii.Number(float64(p.DeletionWindowDays)),
+		Policy:               jsii.String(keyPolicy(p, *k.Partition, *k.AccountID)),
+		Tags:                 &map[string]*string{"Name": jsii.String(p.Name)},
+	})
+	alias := kmsalias.NewKmsAlias(c, jsii.String("alias"), &kmsalias.KmsAliasConfig{
+		Name:        jsii.String(k.AliasName),
+		TargetKeyId: key.KeyId(),
+	})
+	// A moved block, not a new key: the deployed key keeps everything it has encrypted.
+	if p.MovedFromKey != "" {
+		key.MoveFromId(jsii.String(p.MovedFromKey))
+	}
+	if p.MovedFromAlias != "" {
+		alias.MoveFromId(jsii.String(p.MovedFromAlias))
+	}
+
+	k.Arn, k.KeyID, k.AliasArn = key.Arn(), key.KeyId(), alias.Arn()
+	return k
+}
+
+// AccountFrom names the account that owns the key by the ARN of a resource in it, such as the load
+// balancer's target group: its partition and account id go into the key policy (and into AccountID and
+// Partition). Not data.aws_caller_identity: that would make every plan call AWS, and the stacks are planned
+// offline. The resource must not depend on the key (Terraform would report a cycle). Call it once; it
+// panics on a literal that is not an ARN with an account id.
+func (k *Key) AccountFrom(arn string) {
+	if k.from.set {
+		panic("encryption.Key.AccountFrom: called twice; the key belongs to one account")
+	}
+	partition, account := arnPart(arn, 1), arnPart(arn, 4)
+	if !check.IsTokenString(arn) {
+		m := arnRE.FindStringSubmatch(arn)
+		if m == nil {
+			panic(fmt.Sprintf("encryption.Key.AccountFrom %q: allowed an ARN with an account id, arn:<partition>:<service>:<region>:<account>:<resource> (an S3 bucket's has none)", arn))
+		}
+		partition, account = m[1], m[2]
+	}
+	k.partition.SetExpression(jsii.String(partition))
+	k.accountID.SetExpression(jsii.String(account))
+	k.from.set = true
+}
+
+var arnRE = regexp.MustCompile(`^arn:(aws[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:(\d{12}):.+$`)
+
+// arnPart is the i-th colon-separated field of an ARN, computed by Terraform.
+func arnPart(arn string, i int) string {
+	return *cdktf.Token_AsString(cdktf.Fn_Element(cdktf.Fn_Split(jsii.String(":"), jsii.String(arn)), jsii.Number(float64(i))), nil)
+}
+
+// accountSource fails synthesis until AccountFrom has been called: without it the key policy would name no
+// account, and KMS would refuse the key.
+type accountSource struct{ set bool }
+
+func (a *accountSource) Validate() *[]*string {
+	if a.set {
+		return &[]*string{}
+	}
+	return &[]*string{jsii.String("encryption.Key.AccountFrom was not called: the key policy needs the account that owns the key")}
+}
+
+// keyPolicy lets exactly the services that use the key do so. Secrets Manager and ElastiCache use it on
+// behalf of callers in the account, so the account statement (with the callers' IAM policies, which name
+// kms:ViaService) covers them; SNS likewise uses it on behalf of whoever publishes.
+func keyPolicy(p Props, partition, account string) string {
+	var logGroups []string
+	for _, name := range p.LogGroupNames {
+		logGroups = append(logGroups, fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, p.Region, account, name))
+	}
+	policy, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			// The usual delegation to IAM, spelled out rather than kms:* (which scanners flag): who in the
+			// account may use or manage the key is then up to their IAM policies.
+			"Sid":       "AccountAdministersAndUsesKey",
+			"Effect":    "Allow",
+			"Principal": map[string]string{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", partition, account)},
+			"Action":    accountActions,
+			"Resource":  "*",
+		}, {
+			// CloudWatch Logs encrypts with the key only for the stack's own log groups, named in the
+			// encryption context it sends.
+			"Sid":       "CloudWatchLogsEncryptsStackLogGroups",
+			"Effect":    "Allow",
+			"Principal": map[string]string{"Service": fmt.Sprintf("logs.%s.%s", p.Region, dnsSuffix(p.Region))},
+			"Action":    logsActions,
+			"Resource":  "*",
+			"Condition": map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": logGroups}},
+		}, {
+			// What an alarm needs to publish to an encrypted topic. The topic's own policy still decides who may
+			// publish: only this account.
+			"Sid":       "CloudWatchAlarmsPublish",
+			"Effect":    "Allow",
+			"Principal": map[string]string{"Service": "cloudwatch.amazonaws.com"},
+			"Action":    alarmActions,
+			"Resource":  "*",
+		}},
+	})
+	if err != nil {
+		panic(err) // plain maps and strings only
+	}
+	return string(policy)
+}
+
+// The key policy's actions, by principal.
+var (
+	// accountActions is everything an administrator or a service acting for the account needs.
+	accountActions = []string{
+		"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+		"kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+		"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+		"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+	}
+	// logsActions is what CloudWatch Logs documents for a log group's key.
+	logsActions = []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}
+	// alarmActions is what CloudWatch needs to publish an alarm to an encrypted SNS topic.
+	alarmActions = []string{"kms:Decrypt", "kms:GenerateDataKey*"}
+)
+
+// dnsSuffix is the domain of service principals in a region's partition.
+func dnsSuffix(region string) string {
+	if strings.HasPrefix(region, "cn-") {
+		return "amazonaws.com.cn"
+	}
+	return "amazonaws.com"
+}
