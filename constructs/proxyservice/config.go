@@ -46,7 +46,15 @@ func mergeConfig(config string, batchWriteAtSeconds int, redis bool) (string, er
 	if _, ok := general["proxy_batch_write_at"]; !ok {
 		general["proxy_batch_write_at"] = batchWriteAtSeconds
 	}
+	// Read by the CLI with --config (litellm/proxy/proxy_cli.py, run_server) and appended to DATABASE_URL as
+	// each worker's Prisma connection_limit.
 	general["database_connection_pool_limit"] = poolLimitPlaceholder
+	// The proxy tasks never migrate: the migration task does, once per image (see migration). The CLI reads this
+	// key before the DISABLE_SCHEMA_UPDATE variable (should_update_prisma_schema, litellm/proxy/db/prisma_client.py).
+	if v, ok := general["disable_prisma_schema_update"]; ok && v != true {
+		return "", fmt.Errorf("general_settings.disable_prisma_schema_update is %v: allowed only true (or unset), as the migration task migrates the database and the proxy tasks must not", v)
+	}
+	general["disable_prisma_schema_update"] = true
 
 	settings, err := section(doc, "litellm_settings")
 	if err != nil {

@@ -1,6 +1,7 @@
 package proxyservice
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -77,6 +78,7 @@ func TestMergeConfig(t *testing.T) {
 			"proxy_batch_write_at: 60",
 			"database_connection_pool_limit: 987654321",
 			"json_logs: true",
+			"disable_prisma_schema_update: true",
 		} {
 			if !strings.Contains(got, want) {
 				t.Errorf("merged config lacks %q:\n%s", want, got)
@@ -97,6 +99,17 @@ func TestMergeConfig(t *testing.T) {
 			}
 		}
 	})
+	t.Run("schema updates stay off", func(t *testing.T) {
+		for _, config := range []string{
+			"model_list: [{model_name: a}]\n",
+			"model_list: [{model_name: a}]\ngeneral_settings:\n  disable_prisma_schema_update: true\n",
+		} {
+			got, err := mergeConfig(config, 60, false)
+			if err != nil || !strings.Contains(got, "disable_prisma_schema_update: true") {
+				t.Errorf("mergeConfig(%q) = %v, %q: want disable_prisma_schema_update: true", config, err, got)
+			}
+		}
+	})
 	t.Run("deterministic", func(t *testing.T) {
 		a, _ := mergeConfig(BenchmarkConfig, 60, false)
 		b, _ := mergeConfig(BenchmarkConfig, 60, false)
@@ -109,6 +122,10 @@ func TestMergeConfig(t *testing.T) {
 		{"no models", "general_settings: {}\n", "model_list is missing or empty"},
 		{"master key in the file", "model_list: [{model_name: a}]\ngeneral_settings:\n  master_key: sk-plain-text\n", "general_settings.master_key must not be set in the config"},
 		{"database url in the file", "model_list: [{model_name: a}]\ngeneral_settings:\n  database_url: postgresql://u:p@h/db\n", "general_settings.database_url must not be set"},
+		{"schema updates on", "model_list: [{model_name: a}]\ngeneral_settings:\n  disable_prisma_schema_update: false\n",
+			"general_settings.disable_prisma_schema_update is false: allowed only true (or unset), as the migration task migrates the database and the proxy tasks must not"},
+		{"schema updates as a string", "model_list: [{model_name: a}]\ngeneral_settings:\n  disable_prisma_schema_update: \"no\"\n",
+			"general_settings.disable_prisma_schema_update is no: allowed only true (or unset)"},
 		{"settings not a mapping", "model_list: [{model_name: a}]\nlitellm_settings: [1]\n", "litellm_settings is a []interface {}: allowed a mapping"},
 	}
 	for _, tc := range rejects {
@@ -117,5 +134,46 @@ func TestMergeConfig(t *testing.T) {
 				t.Fatalf("mergeConfig = %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestCheckImage(t *testing.T) {
+	digest := strings.Repeat("0123456789abcdef", 4)
+	cases := []struct {
+		name, image string
+		pinned      bool
+	}{
+		{"default", DefaultImage, true},
+		{"stable release", "ghcr.io/berriai/litellm-database:main-v1.74.9-stable", true},
+		{"plain version", "ghcr.io/berriai/litellm:1.55.8", true},
+		{"digest", "ghcr.io/berriai/litellm-database@sha256:" + digest, true},
+		{"tag and digest", "ghcr.io/berriai/litellm-database:v1.108.21@sha256:" + digest, true},
+		{"ECR", "123456789012.dkr.ecr.us-east-1.amazonaws.com/litellm:v1.108.21", true},
+		{"registry with a port", "localhost:5000/litellm/litellm-database:v1.108.21", true},
+		{"Docker Hub", "berriai/litellm:v1.108.21", true},
+		{"latest", "ghcr.io/berriai/litellm-database:latest", false},
+		{"main-latest", "ghcr.io/berriai/litellm-database:main-latest", false},
+		{"main-stable", "ghcr.io/berriai/litellm-database:main-stable", false},
+		{"stable", "ghcr.io/berriai/litellm-database:stable", false},
+		{"lts", "ghcr.io/berriai/litellm-database:lts", false},
+		{"no tag", "ghcr.io/berriai/litellm-database", false},
+		{"no repository", "litellm:v1.108.21", false},
+		{"upper case", "ghcr.io/BerriAI/litellm:v1.108.21", false},
+		{"short digest", "ghcr.io/berriai/litellm@sha256:" + digest[:10], false},
+		{"empty", "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := ""
+			if !tc.pinned {
+				want = fmt.Sprintf("%q is not a pinned image: allowed %s", tc.image, ImageRule)
+			}
+			if got := CheckImage(tc.image); got != want {
+				t.Fatalf("CheckImage(%q) = %q, want %q", tc.image, got, want)
+			}
+		})
+	}
+	if CheckImage(DefaultImage) != "" || !strings.Contains(ImageRule, DefaultImage) {
+		t.Errorf("the default image %s is not pinned, or not the rule's example", DefaultImage)
 	}
 }

@@ -1,11 +1,8 @@
 package proxyservice
 
 import (
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -13,10 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
@@ -24,7 +17,6 @@ import (
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
-	"litellm-aws/internal/awsiam"
 	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
 )
@@ -37,8 +29,11 @@ type ProxyService struct {
 	ServiceName  string
 	TaskFamily   string
 	LogGroupName string
-	// MasterKeySecretName holds the master key as a plain string.
+	// MigrationTaskFamily is the one-off task that migrates the database schema before the service starts.
+	MigrationTaskFamily string
+	// MasterKeySecretName holds the master key as a plain string; SaltKeySecretName holds LITELLM_SALT_KEY.
 	MasterKeySecretName string
+	SaltKeySecretName   string
 	// SecurityGroupID is the tasks' security group.
 	SecurityGroupID *string
 	// ConfigBucket is the S3 bucket holding ConfigObjectKey, LiteLLM's config.yaml.
@@ -50,6 +45,10 @@ type ProxyService struct {
 	// Service and TaskDefinition are the ECS resources, for autoscaling and alarms.
 	Service        ecsservice.EcsService
 	TaskDefinition ecstaskdefinition.EcsTaskDefinition
+	// Migration runs the migration task; the service depends on it.
+	Migration cdktf.DataResource
+	// databaseRules open the way from the tasks to the database.
+	databaseRules []cdktf.ITerraformDependable
 }
 
 // ConfigObjectKey is where config.yaml lives in the config bucket.
@@ -70,8 +69,10 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		ClusterName:         p.Name + "-LiteLLM-Cluster",
 		ServiceName:         p.Name + "-litellm-service",
 		TaskFamily:          p.Name + "-litellm",
+		MigrationTaskFamily: p.Name + "-litellm-migrate",
 		LogGroupName:        "/ecs/" + p.Name + "-litellm",
 		MasterKeySecretName: p.Name + "-master-key",
+		SaltKeySecretName:   p.Name + "-salt-key",
 		ConfigObjectKey:     ConfigObjectKey,
 	}
 	port := p.LoadBalancer.TargetPort
@@ -82,107 +83,11 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		RetentionInDays: jsii.Number(float64(p.LogRetentionDays)),
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
-	masterKey := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("master-key"), &secretsmanagersecret.SecretsmanagerSecretConfig{
-		Name:        jsii.String(s.MasterKeySecretName),
-		Description: jsii.String("LiteLLM master key (admin API key) for " + p.Name),
-		// Re-created from the master_key variable on every apply, so nothing is lost by deleting it at once;
-		// a recovery window would block deploying the same stack again for days.
-		RecoveryWindowInDays: jsii.Number(0),
-		KmsKeyId:             opt.String(p.KMSKeyArn),
-	})
-	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("master-key-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
-		SecretId:     masterKey.Id(),
-		SecretString: jsii.String(p.MasterKey), // a plain string, so get-secret-value --query SecretString prints the key
-		Lifecycle: check.SecretRule(p.MasterKey, MasterKeyPattern,
-			"master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed "+MasterKeyRule+"."),
-	})
+	secrets := s.secrets(p)
 
 	s.PoolLimit = s.poolLimit(p)
 	config := s.configBucket(p)
-
-	secretArns := []string{*masterKey.Arn(), *p.Database.URLSecretArn}
-	environment := []map[string]string{
-		{"name": "LITELLM_CONFIG_BUCKET_NAME", "value": *config.bucket},
-		{"name": "LITELLM_CONFIG_BUCKET_OBJECT_KEY", "value": ConfigObjectKey},
-		// Changes whenever config.yaml does, so a config change replaces the task definition and rolls the service.
-		{"name": "LITELLM_CONFIG_SHA256", "value": *config.sha256},
-		{"name": "LITELLM_LOG", "value": "ERROR"},
-		{"name": "LITELLM_MODE", "value": "PRODUCTION"},
-		{"name": "AWS_REGION", "value": p.Region},
-	}
-	secrets := []map[string]string{
-		{"name": "LITELLM_MASTER_KEY", "valueFrom": *masterKey.Arn()},
-		{"name": "DATABASE_URL", "valueFrom": *p.Database.URLSecretArn},
-	}
-	if p.Redis != nil {
-		environment = append(environment,
-			map[string]string{"name": "REDIS_HOST", "value": *p.Redis.Address},
-			map[string]string{"name": "REDIS_PORT", "value": fmt.Sprint(cache.Port)},
-			// ElastiCache here only accepts TLS.
-			map[string]string{"name": "REDIS_SSL", "value": "True"})
-		secrets = append(secrets, map[string]string{"name": "REDIS_PASSWORD", "valueFrom": *p.Redis.AuthTokenSecretArn})
-		secretArns = append(secretArns, *p.Redis.AuthTokenSecretArn)
-	}
-
-	executionRole := iamrole.NewIamRole(c, jsii.String("execution-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-ecs-execution"),
-		Description:      jsii.String("ECS pulls the LiteLLM image, writes its logs and reads its secrets"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
-	})
-	iamrolepolicy.NewIamRolePolicy(c, jsii.String("execution-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   jsii.String("litellm-execution"),
-		Role:   executionRole.Id(),
-		Policy: executionPolicy(p.Image, p.KMSKeyArn, *logs.Arn(), secretArns...),
-	})
-	taskRole := iamrole.NewIamRole(c, jsii.String("task-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-ecs-task"),
-		Description:      jsii.String("The LiteLLM container reads its config.yaml and nothing else"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
-	})
-	iamrolepolicy.NewIamRolePolicy(c, jsii.String("task-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String("litellm-task"),
-		Role: taskRole.Id(),
-		Policy: awsiam.Policy(awsiam.Statement{
-			Sid:       "ReadConfig",
-			Actions:   []string{"s3:GetObject"},
-			Resources: []string{*config.objectArn},
-		}),
-	})
-
-	container := map[string]any{
-		"name":      ContainerName,
-		"image":     p.Image,
-		"essential": true,
-		"command":   []string{"--port", fmt.Sprint(port), "--num_workers", num(p.WorkersPerTask)},
-		"portMappings": []map[string]any{
-			{"containerPort": port, "hostPort": port, "protocol": "tcp"},
-		},
-		"environment": environment,
-		"secrets":     secrets,
-		"logConfiguration": map[string]any{
-			"logDriver": "awslogs",
-			"options": map[string]string{
-				"awslogs-group":         s.LogGroupName,
-				"awslogs-region":        p.Region,
-				"awslogs-stream-prefix": ContainerName,
-			},
-		},
-		// The image has Python but not necessarily curl.
-		"healthCheck": map[string]any{
-			"command": []string{"CMD", "python", "-c",
-				fmt.Sprintf("import urllib.request; urllib.request.urlopen('http://127.0.0.1:%d/health/liveliness', timeout=4)", port)},
-			"interval":    30,
-			"timeout":     5,
-			"retries":     3,
-			"startPeriod": 120,
-		},
-		// A thousand concurrent users need more open sockets than the default 1024.
-		"ulimits": []map[string]any{{"name": "nofile", "softLimit": 65536, "hardLimit": 65536}},
-	}
-	containerJSON, err := json.Marshal([]any{container})
-	if err != nil {
-		panic(err)
-	}
+	roles := s.roles(p, *logs.Arn(), secrets.arns, *config.objectArn)
 
 	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String("task"), &ecstaskdefinition.EcsTaskDefinitionConfig{
 		Family:                  jsii.String(s.TaskFamily),
@@ -190,14 +95,11 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		NetworkMode:             jsii.String("awsvpc"),
 		Cpu:                     jsii.String(num(p.CPU)),
 		Memory:                  jsii.String(num(p.MemoryMiB)),
-		ExecutionRoleArn:        executionRole.Arn(),
-		TaskRoleArn:             taskRole.Arn(),
-		RuntimePlatform: &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
-			OperatingSystemFamily: jsii.String("LINUX"),
-			CpuArchitecture:       jsii.String("X86_64"),
-		},
-		ContainerDefinitions: jsii.String(string(containerJSON)),
-		Lifecycle:            s.preconditions(p),
+		ExecutionRoleArn:        roles.execution,
+		TaskRoleArn:             roles.task,
+		RuntimePlatform:         linuxX86(),
+		ContainerDefinitions:    jsii.String(containerDefinitions(s.proxyContainer(p, port, config, secrets))),
+		Lifecycle:               s.preconditions(p),
 	})
 
 	cluster := ecscluster.NewEcsCluster(c, jsii.String("cluster"), &ecscluster.EcsClusterConfig{
@@ -206,7 +108,12 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 			{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")},
 		},
 	})
+	s.Migration = s.migration(p, cluster, roles, sg, secrets)
 
+	// ECS refuses a target group that no listener uses yet; no task may start before the schema is migrated
+	// (nor on a new image whose migration failed), its secrets are written and its roles may read them.
+	dependsOn := append([]cdktf.ITerraformDependable{p.LoadBalancer.Listener, s.Migration}, secrets.written...)
+	dependsOn = append(dependsOn, roles.policies...)
 	s.Service = ecsservice.NewEcsService(c, jsii.String("service"), &ecsservice.EcsServiceConfig{
 		Name:            jsii.String(s.ServiceName),
 		Cluster:         cluster.Arn(),
@@ -235,14 +142,24 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		AvailabilityZoneRebalancing: jsii.String("ENABLED"),
 		EnableEcsManagedTags:        jsii.Bool(true),
 		PropagateTags:               jsii.String("SERVICE"),
-		// ECS refuses a target group that no listener uses yet.
-		DependsOn: &[]cdktf.ITerraformDependable{p.LoadBalancer.Listener},
-		Lifecycle: s.serviceLifecycle(p),
+		// A task reads its secrets when it starts, so a rotated secret reaches the tasks by a new deployment:
+		// the triggers change with each secret's version, and force_new_deployment then starts fresh tasks.
+		ForceNewDeployment: jsii.Bool(true),
+		Triggers:           secrets.versions,
+		DependsOn:          &dependsOn,
+		Lifecycle:          s.serviceLifecycle(p),
 	})
 	if p.Autoscaling {
 		s.autoscaling(p)
 	}
 	return s
+}
+
+func linuxX86() *ecstaskdefinition.EcsTaskDefinitionRuntimePlatform {
+	return &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
+		OperatingSystemFamily: jsii.String("LINUX"),
+		CpuArchitecture:       jsii.String("X86_64"),
+	}
 }
 
 // securityGroup lets the load balancer in on the LiteLLM port, and lets the tasks out to the database
@@ -262,7 +179,7 @@ func (s *ProxyService) securityGroup(p Props, port int) *string {
 		ToPort:                    jsii.Number(float64(port)),
 		ReferencedSecurityGroupId: p.LoadBalancer.SecurityGroupID,
 	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-to-database"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+	toDatabase := vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-to-database"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId:           sg.Id(),
 		Description:               jsii.String("PostgreSQL to the database"),
 		IpProtocol:                jsii.String("tcp"),
@@ -290,7 +207,8 @@ func (s *ProxyService) securityGroup(p Props, port int) *string {
 		p.Redis.AllowFrom("ingress-from-service", sg.Id(), "Redis from the LiteLLM tasks")
 	}
 	p.LoadBalancer.AllowTo("egress-to-service", sg.Id())
-	p.Database.AllowFrom("ingress-from-service", sg.Id(), "PostgreSQL from the LiteLLM tasks")
+	fromService := p.Database.AllowFrom("ingress-from-service", sg.Id(), "PostgreSQL from the LiteLLM tasks")
+	s.databaseRules = []cdktf.ITerraformDependable{toDatabase, fromService}
 	s.SecurityGroupID = sg.Id()
 	return sg.Id()
 }
@@ -354,36 +272,4 @@ func num(n float64) string {
 		return *cdktf.Token_AsString(jsii.Number(n), nil)
 	}
 	return strconv.FormatFloat(n, 'f', -1, 64)
-}
-
-var ecrImageRE = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)`)
-
-// executionPolicy lets ECS write the container's logs, read exactly its secrets and, for an image in ECR,
-// pull it. Images from public registries such as ghcr.io need no permission.
-func executionPolicy(image, kmsKeyArn, logGroupArn string, secretArns ...string) *string {
-	statements := []awsiam.Statement{
-		{Sid: "WriteLogs", Actions: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resources: []string{logGroupArn + ":*"}},
-		{Sid: "ReadSecrets", Actions: []string{"secretsmanager:GetSecretValue"}, Resources: secretArns},
-	}
-	if kmsKeyArn != "" {
-		// Secrets encrypted with a customer-managed key are decrypted with the reader's permission.
-		statements = append(statements, awsiam.Statement{Sid: "DecryptSecrets", Actions: []string{"kms:Decrypt"}, Resources: []string{kmsKeyArn},
-			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": "secretsmanager." + regionOf(kmsKeyArn) + ".amazonaws.com"}}})
-	}
-	if m := ecrImageRE.FindStringSubmatch(image); m != nil {
-		statements = append(statements,
-			// GetAuthorizationToken acts on the registry as a whole; AWS allows no narrower resource.
-			awsiam.Statement{Sid: "EcrLogin", Actions: []string{"ecr:GetAuthorizationToken"}, Resources: []string{"*"}},
-			awsiam.Statement{Sid: "EcrPull", Actions: []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
-				Resources: []string{fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", m[2], m[1], m[3])}})
-	}
-	return awsiam.Policy(statements...)
-}
-
-// regionOf is the region field of an ARN.
-func regionOf(arn string) string {
-	if parts := strings.SplitN(arn, ":", 5); len(parts) == 5 {
-		return parts[3]
-	}
-	return ""
 }

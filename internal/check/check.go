@@ -85,9 +85,10 @@ func (p *Problems) RetentionDays(field string, v int) {
 
 var kmsKeyRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/[0-9a-f-]{36}$`)
 
-// KMSKeyArn checks an optional customer-managed KMS key ARN (empty is allowed).
+// KMSKeyArn checks an optional customer-managed KMS key ARN (empty is allowed; a Terraform expression, such
+// as the ARN of a key the stack creates, is left to Terraform).
 func (p *Problems) KMSKeyArn(field, v string) {
-	if v != "" && !kmsKeyRE.MatchString(v) {
+	if v != "" && !IsTokenString(v) && !kmsKeyRE.MatchString(v) {
 		p.Addf("%s %q is not a KMS key ARN: allowed arn:aws:kms:<region>:<account>:key/<key id>", field, v)
 	}
 }
