@@ -10,14 +10,16 @@ package cost
 // with its new date.
 //
 // Sources, one page per service:
-//   - Fargate (Linux/x86 vCPU and memory):         https://aws.amazon.com/fargate/pricing/
-//   - RDS for PostgreSQL (instances, gp3 storage): https://aws.amazon.com/rds/postgresql/pricing/
-//   - Application Load Balancer (hours, LCUs):     https://aws.amazon.com/elasticloadbalancing/pricing/
-//   - NAT gateway and public IPv4 addresses:       https://aws.amazon.com/vpc/pricing/
-//   - Data transfer out and between zones:         https://aws.amazon.com/ec2/pricing/on-demand/
-//   - ElastiCache for Redis OSS nodes:             https://aws.amazon.com/elasticache/pricing/
-//   - Secrets Manager:                             https://aws.amazon.com/secrets-manager/pricing/
-//   - CloudWatch (Logs, custom metrics):           https://aws.amazon.com/cloudwatch/pricing/
+//   - Fargate (Linux/x86 vCPU and memory):              https://aws.amazon.com/fargate/pricing/
+//   - RDS for PostgreSQL (instances, gp3 storage):      https://aws.amazon.com/rds/postgresql/pricing/
+//   - Application Load Balancer (hours, LCUs):          https://aws.amazon.com/elasticloadbalancing/pricing/
+//   - NAT gateway and public IPv4 addresses:            https://aws.amazon.com/vpc/pricing/
+//   - Data transfer out and between zones:              https://aws.amazon.com/ec2/pricing/on-demand/
+//   - ElastiCache for Redis OSS nodes:                  https://aws.amazon.com/elasticache/pricing/
+//   - Secrets Manager:                                  https://aws.amazon.com/secrets-manager/pricing/
+//   - CloudWatch (Logs, metrics, alarms, dashboards):   https://aws.amazon.com/cloudwatch/pricing/
+//   - S3 (Standard storage):                            https://aws.amazon.com/s3/pricing/
+//   - KMS (customer-managed keys):                      https://aws.amazon.com/kms/pricing/
 
 // PricesAsOf is the date the table's prices are assumed to hold from.
 const PricesAsOf = "2025-06-01"
@@ -42,6 +44,8 @@ const (
 	srcElastiCache = "https://aws.amazon.com/elasticache/pricing/"
 	srcSecrets     = "https://aws.amazon.com/secrets-manager/pricing/"
 	srcCloudWatch  = "https://aws.amazon.com/cloudwatch/pricing/"
+	srcKMS         = "https://aws.amazon.com/kms/pricing/"
+	srcS3          = "https://aws.amazon.com/s3/pricing/"
 )
 
 // PriceTable holds the unit prices for one region.
@@ -77,6 +81,17 @@ type PriceTable struct {
 	LogsIngestGB, LogsStoreGBMonth Price
 	// CustomMetricMonth is the first tier (first 10,000 metrics); Container Insights is billed as these.
 	CustomMetricMonth Price
+	// AlarmMetricMonth is a standard-resolution (60 s) alarm's price per metric it reads; an alarm on a
+	// metric-math expression reads several. AlarmMetricHighResMonth is the same for periods under 60 s.
+	AlarmMetricMonth, AlarmMetricHighResMonth Price
+	// DashboardMonth is one CloudWatch dashboard (the account's first three are free: not subtracted).
+	DashboardMonth Price
+	// S3StandardGBMonth is S3 Standard storage, the first 50 TB a month (requests, $0.005 per 1,000 PUTs, are
+	// left out).
+	S3StandardGBMonth Price
+	// KMSKeyMonth is one customer-managed KMS key; with automatic rotation each of its first two rotations
+	// adds as much again (API requests, $0.03 per 10,000, are left out).
+	KMSKeyMonth Price
 }
 
 // USEast1 is the table every estimate uses.
@@ -106,6 +121,14 @@ var USEast1 = PriceTable{
 	LogsIngestGB:      Price{0.50, "GB ingested", "2025-06-01", srcCloudWatch},
 	LogsStoreGBMonth:  Price{0.03, "GB-month stored", "2025-06-01", srcCloudWatch},
 	CustomMetricMonth: Price{0.30, "metric-month", "2025-06-01", srcCloudWatch},
+
+	AlarmMetricMonth:        Price{0.10, "alarm-metric-month", "2025-06-01", srcCloudWatch},
+	AlarmMetricHighResMonth: Price{0.30, "alarm-metric-month", "2025-06-01", srcCloudWatch},
+	DashboardMonth:          Price{3.00, "dashboard-month", "2025-06-01", srcCloudWatch},
+
+	S3StandardGBMonth: Price{0.023, "GB-month", "2025-06-01", srcS3},
+
+	KMSKeyMonth: Price{1.00, "key-month", "2025-06-01", srcKMS},
 }
 
 // rds is an RDS for PostgreSQL single-AZ on-demand instance-hour.
@@ -146,17 +169,18 @@ var rdsInstanceHour = map[string]Price{
 	"db.r7g.8xlarge": rds(3.825), "db.r7g.12xlarge": rds(5.738), "db.r7g.16xlarge": rds(7.650),
 }
 
-// cache is an ElastiCache for Redis OSS on-demand node-hour (Valkey nodes are listed about 20% lower).
-func cache(usd float64) Price { return Price{usd, "node-hour", "2025-06-01", srcElastiCache} }
+// cacheNode is an ElastiCache for Redis OSS on-demand node-hour (Valkey nodes are listed about 20% lower).
+func cacheNode(usd float64) Price { return Price{usd, "node-hour", "2025-06-01", srcElastiCache} }
 
-// elastiCacheNodeHour covers the node types a small Redis replication group would use.
+// elastiCacheNodeHour covers every node type cache.NodeTypes accepts (a test keeps them in step), and a few
+// more. The 2xlarge sizes are twice the xlarge, as AWS prices each size within a family.
 var elastiCacheNodeHour = map[string]Price{
-	"cache.t3.micro": cache(0.017), "cache.t3.small": cache(0.034), "cache.t3.medium": cache(0.068),
-	"cache.t4g.micro": cache(0.016), "cache.t4g.small": cache(0.032), "cache.t4g.medium": cache(0.065),
-	"cache.m5.large": cache(0.156), "cache.m5.xlarge": cache(0.311),
-	"cache.m6g.large": cache(0.149), "cache.m6g.xlarge": cache(0.297),
-	"cache.m7g.large": cache(0.158), "cache.m7g.xlarge": cache(0.315),
-	"cache.r5.large": cache(0.216), "cache.r5.xlarge": cache(0.431),
-	"cache.r6g.large": cache(0.206), "cache.r6g.xlarge": cache(0.411),
-	"cache.r7g.large": cache(0.219), "cache.r7g.xlarge": cache(0.437),
+	"cache.t3.micro": cacheNode(0.017), "cache.t3.small": cacheNode(0.034), "cache.t3.medium": cacheNode(0.068),
+	"cache.t4g.micro": cacheNode(0.016), "cache.t4g.small": cacheNode(0.032), "cache.t4g.medium": cacheNode(0.065),
+	"cache.m5.large": cacheNode(0.156), "cache.m5.xlarge": cacheNode(0.311),
+	"cache.m6g.large": cacheNode(0.149), "cache.m6g.xlarge": cacheNode(0.297), "cache.m6g.2xlarge": cacheNode(0.594),
+	"cache.m7g.large": cacheNode(0.158), "cache.m7g.xlarge": cacheNode(0.315), "cache.m7g.2xlarge": cacheNode(0.630),
+	"cache.r5.large": cacheNode(0.216), "cache.r5.xlarge": cacheNode(0.431),
+	"cache.r6g.large": cacheNode(0.206), "cache.r6g.xlarge": cacheNode(0.411), "cache.r6g.2xlarge": cacheNode(0.822),
+	"cache.r7g.large": cacheNode(0.219), "cache.r7g.xlarge": cacheNode(0.437), "cache.r7g.2xlarge": cacheNode(0.874),
 }

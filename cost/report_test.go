@@ -3,31 +3,26 @@ package cost
 import (
 	"strings"
 	"testing"
-
-	"litellm-aws/stacks"
 )
 
-func estimates(t *testing.T, opts Options) []Estimate {
+func estimates(t *testing.T, o option, opts Options) []Estimate {
 	t.Helper()
 	var es []Estimate
-	for _, p := range stacks.All() {
-		e, err := Monthly(p, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		es = append(es, e)
+	for _, s := range stacksFor(t, o) {
+		es = append(es, estimate(t, s, opts))
 	}
 	return es
 }
 
 func TestSideBySide(t *testing.T) {
 	var b strings.Builder
-	WriteSideBySide(&b, estimates(t, Options{}))
+	es := estimates(t, plain, Options{})
+	WriteSideBySide(&b, es)
 	out := b.String()
 	header := ""
-	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, "litellm-benchmark") {
-			header = line
+	for _, row := range strings.Split(out, "\n") {
+		if strings.Contains(row, benchmark) {
+			header = row
 			break
 		}
 	}
@@ -37,25 +32,25 @@ func TestSideBySide(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"as of " + PricesAsOf, "not fetched live",
+		"as of " + PricesAsOf, "not fetched live", "synthesized stack",
 		"Fargate vCPU", "Fargate memory", "RDS instance", "RDS storage", "ALB hours", "ALB LCUs",
-		"NAT gateway hours", "Public IPv4 addresses", "Secrets Manager", "Data transfer out",
-		"CloudWatch Logs ingestion", "Container Insights",
+		"NAT gateway hours", "Public IPv4, load balancer", "Public IPv4, Elastic IPs", "Secrets Manager", "KMS keys",
+		"CloudWatch alarms", "CloudWatch dashboards", "Data transfer out", "CloudWatch Logs ingestion", "Container Insights",
 		"$472.81", "$236.40", "$945.61", // Fargate vCPU for 4, 2 and 8 tasks
-		"$701.73", "Total per month", "Seed's figure", "~$440-460",
+		usd(es[0].AlwaysOn()), usdRange(es[0].Total()), "Total per month", "Seed's figure", "~$440-460",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("side by side lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "ElastiCache") {
-		t.Errorf("Redis shown while off:\n%s", out)
+	if strings.Contains(out, "ElastiCache") || strings.Contains(out, "Incomplete") {
+		t.Errorf("Redis shown while off, or incomplete:\n%s", out)
 	}
 }
 
 func TestSideBySideWithRedis(t *testing.T) {
 	var b strings.Builder
-	WriteSideBySide(&b, estimates(t, Options{RedisNodeType: "cache.t4g.medium"}))
+	WriteSideBySide(&b, estimates(t, options[1], Options{}))
 	if got := strings.Count(b.String(), "$94.90"); got != 3 {
 		t.Errorf("Redis cache.t4g.medium x 2 ($94.90) shown %d times, want once per stack:\n%s", got, b.String())
 	}
@@ -63,32 +58,36 @@ func TestSideBySideWithRedis(t *testing.T) {
 
 func TestItemised(t *testing.T) {
 	cases := []struct {
-		profile stacks.Profile
-		want    []string
-		not     []string
+		stack string
+		opt   option
+		want  []string
+		not   []string
 	}{
-		{profile: stacks.Benchmark(), want: []string{
+		{stack: benchmark, opt: plain, want: []string{
 			"litellm-benchmark: 4 tasks of 4 vCPU / 8 GB, db.t3.medium single-AZ with 100 GB gp3, 2 zones, 1 NAT gateway",
-			"11,680 x $0.04048/vCPU-hour", "23,360 x $0.004445/GB-hour", "$701.73", "$709.94 - $1,621.23",
+			"synthesized here) with its variables' defaults",
+			"11,680 x $0.04048/vCPU-hour", "23,360 x $0.004445/GB-hour",
+			"8 x $0.10/alarm-metric-month", "1 x $1.00/key-month", "1 x $3.00/dashboard-month",
+			"secrets: litellm-benchmark-database-url, litellm-benchmark-master-key",
+			"Free, or billed through a line above", "aws_vpc", "aws_iam_role x 3, aws_iam_role_policy x 3: IAM is free",
+			"Billed but not counted", "aws_s3_bucket: holds kilobytes (config.yaml",
 			"Next to the seed's figure", "~$350", "$576.64", "not listed", "Why they differ",
-			"rows add up to ~$440-480", "Container Insights is on for the cluster and is extra",
-		}},
-		{profile: stacks.TwoInstance(), want: []string{
-			"litellm-two-instance: 2 tasks", "only for the benchmark's 4 tasks", "1,036 req/s",
+			"rows add up to ~$440-480", "Container Insights is on for litellm-benchmark-LiteLLM-Cluster and is extra",
+			"Redis is off: LITELLM_REDIS=on ./help cost litellm-benchmark",
+		}, not: []string{"AWS-managed KMS keys", "cache.t4g.medium", "unpriced"}},
+		{stack: "litellm-two-instance", opt: plain, want: []string{
+			"litellm-two-instance: 2 tasks", "only for the benchmark's 4 tasks", "1,036 req/s", "LiteLLM's published rate for 2 instances",
 		}, not: []string{"Why they differ"}},
-		{profile: stacks.EightInstance(), want: []string{
-			"litellm-eight-instance: 8 tasks", "twice LiteLLM's published", "$1,278.37",
-		}, not: []string{"Why they differ"}},
+		{stack: "litellm-eight-instance", opt: options[3], want: []string{
+			"litellm-eight-instance: 8 tasks", "Redis cache.t4g.medium x 2, autoscaling to 10 tasks", "4-instance rate, 292.5 per task, x 8",
+			"litellm-eight-instance-redis-auth-token", "Autoscaling alarms", "ElastiCache Redis", "Redis: tasks in other zones",
+		}, not: []string{"Why they differ", "Redis is off"}},
 	}
 	for _, c := range cases {
-		t.Run(c.profile.StackName, func(t *testing.T) {
-			e, err := Monthly(c.profile, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+		t.Run(c.stack+"/"+c.opt.name, func(t *testing.T) {
 			var b strings.Builder
-			WriteItemised(&b, e)
-			out := b.String()
+			WriteItemised(&b, estimate(t, stackFor(t, c.opt, c.stack), Options{}))
+			out := strings.Join(strings.Fields(b.String()), " ") // notes wrap anywhere
 			for _, w := range c.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("lacks %q:\n%s", w, out)
@@ -119,6 +118,7 @@ func TestFormatting(t *testing.T) {
 		{fmtPrice(0.04048), "0.04048"},
 		{fmtPrice(0.4), "0.40"},
 		{fmtPrice(1), "1.00"},
+		{andList([]string{"a", "b", "c"}), "a, b and c"},
 	}
 	for _, c := range cases {
 		if c.got != c.want {

@@ -1,5 +1,7 @@
 // Command estimate prints what the stacks cost a month on AWS: every stack side by side, or one stack
-// itemised and, for the benchmark, set next to the seed's figure. Prices come from cost/prices.go.
+// itemised and, for the benchmark, set next to the seed's figure. It synthesizes the stacks (with the same
+// LITELLM_* settings as ./help synth) or reads them from a cdktf.out directory, and prices the resources
+// their Terraform JSON holds with the prices in cost/prices.go.
 //
 //	go run ./cost/cmd/estimate [flags] [stack] [flags]
 package main
@@ -10,26 +12,60 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
 
 	"litellm-aws/cost"
 	"litellm-aws/stacks"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	code := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	jsii.Close()
+	os.Exit(code)
+}
+
+// varFlags collects repeated -var name=value flags.
+type varFlags map[string]string
+
+func (v varFlags) String() string {
+	var s []string
+	for _, k := range sortedKeys(v) {
+		s = append(s, k+"="+v[k])
+	}
+	return strings.Join(s, " ")
+}
+
+func (v varFlags) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("want name=value, got %q", s)
+	}
+	v[name] = value
+	return nil
+}
 
 // run returns the exit status: 0, 1 when a line has no price (the estimate is still printed), 2 for bad
 // arguments.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("estimate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var opts cost.Options
-	fs.StringVar(&opts.RedisNodeType, "redis-node-type", "", "add an ElastiCache Redis replication group of this node type, such as cache.t4g.medium (default: no Redis)")
-	fs.IntVar(&opts.RedisNodes, "redis-nodes", 0, fmt.Sprintf("nodes in the Redis replication group (default: %d with -redis-node-type)", cost.DefaultRedisNodes))
+	vars := varFlags{}
+	var from, redisNodeType string
+	var redisNodes int
+	fs.Var(vars, "var", "a stack variable's value, as for cdktf deploy: -var desired_task_count=6 (repeatable; default: the variables' defaults)")
+	fs.StringVar(&from, "from", "", "read the stacks from this cdktf output directory (./help synth writes cdktf.out) instead of synthesizing them")
+	fs.StringVar(&redisNodeType, "redis-node-type", "", "price the stacks with Redis of this node type: LITELLM_REDIS=on and -var redis_node_type=TYPE")
+	fs.IntVar(&redisNodes, "redis-nodes", 0, "no longer taken: the estimate prices the nodes the stack builds")
 	fs.Float64Var(&opts.RequestsPerSecond, "rps", 0, "average requests a second over the month at the high end of the usage lines (default: LiteLLM's published rate for the task count)")
 	fs.Float64Var(&opts.KBPerRequest, "kb-per-request", 0, fmt.Sprintf("KiB a request and its response take together (default: %v)", cost.DefaultKBPerRequest))
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ./help cost [stack] [flags], or go run ./cost/cmd/estimate [stack] [flags]")
 		fmt.Fprintln(stderr, "  Without a stack, every stack side by side; with one, that stack itemised.")
+		fmt.Fprintln(stderr, "  Prices what each synthesized stack holds; LITELLM_* settings (LITELLM_REDIS=on, ...) apply as for ./help synth.")
 		fmt.Fprintln(stderr, "  Stacks:", stackNames())
 		fs.PrintDefaults()
 	}
@@ -38,35 +74,52 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if err == nil && redisNodes != 0 {
+		err = fmt.Errorf("-redis-nodes %d: the node count is the one the stack builds (num_cache_clusters), not a variable; "+
+			"the estimate prices what the stack holds", redisNodes)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 2
 	}
 
-	// The same LITELLM_* settings as synth, so LITELLM_REDIS=on prices the Redis the stacks would have.
-	profiles, err := stacks.FromEnv(stacks.All(), os.Getenv)
+	profiles, err := stacks.FromEnv(stacks.All(), getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 2
 	}
 	if stack != "" {
-		var found []stacks.Profile
-		for _, p := range profiles {
-			if p.StackName == stack {
-				found = append(found, p)
-			}
-		}
-		if len(found) == 0 {
-			_, err := cost.Lookup(stack)
+		p, err := cost.Lookup(stack)
+		if err != nil {
 			fmt.Fprintln(stderr, "error:", err)
 			return 2
 		}
-		profiles = found
+		for _, q := range profiles {
+			if q.StackName == p.StackName {
+				profiles = []stacks.Profile{q}
+				break
+			}
+		}
+	}
+	if redisNodeType != "" {
+		for i := range profiles {
+			profiles[i].Redis = true
+		}
+		vars["redis_node_type"] = redisNodeType
+	}
+	if len(vars) > 0 {
+		opts.Vars = vars
+	}
+
+	synthesized, err := load(profiles, from)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 2
 	}
 	var estimates []cost.Estimate
 	var incomplete []error
-	for _, p := range profiles {
-		e, err := cost.Monthly(p, opts)
+	for _, s := range synthesized {
+		e, err := cost.Monthly(s, opts)
 		if err != nil && e.Lines == nil {
 			fmt.Fprintln(stderr, "error:", err)
 			return 2
@@ -86,6 +139,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// load synthesizes the profiles' stacks, or reads them from a cdktf output directory.
+func load(profiles []stacks.Profile, from string) ([]*cost.Stack, error) {
+	if from == "" {
+		return cost.Synthesize(profiles)
+	}
+	var out []*cost.Stack
+	for _, p := range profiles {
+		s, err := cost.ReadStack(from, p.StackName)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // parse reads flags before and after the stack name, so `estimate litellm-benchmark -rps 100` works too.
@@ -108,12 +177,18 @@ func parse(fs *flag.FlagSet, args []string) (stack string, err error) {
 }
 
 func stackNames() string {
-	var s string
-	for i, p := range stacks.All() {
-		if i > 0 {
-			s += ", "
-		}
-		s += p.StackName
+	var names []string
+	for _, p := range stacks.All() {
+		names = append(names, p.StackName)
 	}
-	return s
+	return strings.Join(names, ", ")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
