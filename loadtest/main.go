@@ -10,6 +10,10 @@ import (
 	"os/signal"
 	"syscall"
 
+	// CA roots compiled in, used only where the system has none: the container image has no base,
+	// and the load balancer may be HTTPS.
+	_ "golang.org/x/crypto/x509roots/fallback"
+
 	"litellm-aws/loadtest/internal/cli"
 )
 

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"litellm-aws/loadtest/internal/runner"
 	"litellm-aws/loadtest/internal/smoke"
 	"litellm-aws/loadtest/internal/stub"
+	"litellm-aws/loadtest/internal/upload"
 )
 
 // Exit statuses.
@@ -54,6 +57,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "run loadtest -h for the flags")
 		return ExitUsage
 	}
+	if opts.Check {
+		return check(opts, env)
+	}
 	switch opts.Mode {
 	case Smoke:
 		return runSmoke(ctx, opts, env)
@@ -61,6 +67,50 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return serveStub(ctx, opts, env)
 	}
 	return runLoad(ctx, opts, env)
+}
+
+// Checked is what -check prints: the settings a run with these flags would use (never the key).
+type Checked struct {
+	Mode            string     `json:"mode"`
+	URL             string     `json:"url,omitempty"`
+	KeySet          bool       `json:"key_set"`
+	Model           string     `json:"model,omitempty"`
+	Users           int        `json:"users,omitempty"`
+	SpawnRate       float64    `json:"spawn_rate,omitempty"`
+	DurationSeconds float64    `json:"duration_s,omitempty"`
+	WaitSeconds     [2]float64 `json:"wait_s"`
+	TimeoutSeconds  float64    `json:"timeout_s,omitempty"`
+	Profile         string     `json:"profile,omitempty"`
+	Instances       int        `json:"instances,omitempty"`
+	Assert          bool       `json:"assert"`
+	JSON            string     `json:"json,omitempty"`
+	HTML            string     `json:"html,omitempty"`
+	Upload          string     `json:"upload,omitempty"`
+	Stub            string     `json:"stub,omitempty"`
+}
+
+func check(opts Options, env Env) int {
+	c := Checked{Mode: "load", URL: opts.Run.URL, KeySet: opts.Run.Key != "", Model: opts.Run.Model, Users: opts.Run.Users,
+		SpawnRate: opts.Run.SpawnRate, DurationSeconds: opts.Run.Duration.Seconds(),
+		WaitSeconds:    [2]float64{opts.Run.WaitMin.Seconds(), opts.Run.WaitMax.Seconds()},
+		TimeoutSeconds: opts.Run.Timeout.Seconds(), Profile: string(opts.Profile), Instances: opts.Instances,
+		Assert: opts.Assert, JSON: opts.JSONPath, HTML: opts.HTMLPath}
+	switch opts.Mode {
+	case Smoke:
+		c.Mode = "smoke"
+	case Stub:
+		c = Checked{Mode: "stub", Stub: opts.StubAddr, KeySet: opts.Run.Key != ""}
+	}
+	if opts.Upload != nil {
+		c.Upload = opts.Upload.String()
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "error: %v\n", err)
+		return ExitFailed
+	}
+	fmt.Fprintln(env.Stdout, string(b))
+	return ExitOK
 }
 
 func runSmoke(ctx context.Context, opts Options, env Env) int {
@@ -112,7 +162,12 @@ func runLoad(ctx context.Context, opts Options, env Env) int {
 		return ExitFailed
 	}
 	rep := report.New(res, report.Options{Profile: string(opts.Profile), Instances: opts.Instances, Assert: opts.Assert})
-	if err := rep.WriteTable(env.Stdout); err != nil {
+	var table bytes.Buffer
+	if err := rep.WriteTable(&table); err != nil {
+		fmt.Fprintf(env.Stderr, "error: writing the table: %v\n", err)
+		return ExitFailed
+	}
+	if _, err := env.Stdout.Write(table.Bytes()); err != nil {
 		fmt.Fprintf(env.Stderr, "error: writing the table: %v\n", err)
 		return ExitFailed
 	}
@@ -123,11 +178,50 @@ func runLoad(ctx context.Context, opts Options, env Env) int {
 		}
 		fmt.Fprintf(env.Stderr, "report written to %s\n", opts.JSONPath)
 	}
+	if opts.HTMLPath != "" {
+		if err := rep.WriteHTML(opts.HTMLPath); err != nil {
+			fmt.Fprintf(env.Stderr, "error: -html: %v\n", err)
+			return ExitFailed
+		}
+		fmt.Fprintf(env.Stderr, "HTML report written to %s\n", opts.HTMLPath)
+	}
+	if opts.Upload != nil {
+		if err := uploadReports(*opts.Upload, rep, table.Bytes(), env); err != nil {
+			fmt.Fprintf(env.Stderr, "error: -upload: %v\n", err)
+			return ExitFailed
+		}
+	}
 	if opts.Assert && !rep.Verdict.Pass {
 		fmt.Fprintf(env.Stderr, "loadtest: %s (-assert)\n", rep.Verdict)
 		return ExitTargetMiss
 	}
 	return ExitOK
+}
+
+// UploadTimeout bounds the upload of the reports. It starts after the run, on a context of its own: a run
+// ended by SIGTERM (ECS StopTask) still hands its reports back, within the task's stop timeout.
+const UploadTimeout = 45 * time.Second
+
+func uploadReports(t upload.Target, rep *report.Report, table []byte, env Env) error {
+	doc, err := rep.JSON()
+	if err != nil {
+		return err
+	}
+	var page bytes.Buffer
+	if err := rep.RenderHTML(&page); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), UploadTimeout)
+	defer cancel()
+	urls, err := upload.Put(ctx, t, []upload.Object{
+		{Name: upload.JSONName, ContentType: "application/json", Body: doc},
+		{Name: upload.HTMLName, ContentType: "text/html; charset=utf-8", Body: page.Bytes()},
+		{Name: upload.TextName, ContentType: "text/plain; charset=utf-8", Body: table},
+	})
+	for _, u := range urls {
+		fmt.Fprintf(env.Stderr, "report uploaded to %s\n", u)
+	}
+	return err
 }
 
 // progress prints the live line: redrawn in place on a terminal, a plain line now and then otherwise.

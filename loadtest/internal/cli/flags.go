@@ -15,6 +15,7 @@ import (
 
 	"litellm-aws/loadtest/internal/runner"
 	"litellm-aws/loadtest/internal/targets"
+	"litellm-aws/loadtest/internal/upload"
 )
 
 // Mode is what one invocation does.
@@ -37,6 +38,8 @@ type Options struct {
 	Run runner.Config
 	// JSONPath is where the JSON report goes; empty for none.
 	JSONPath string
+	// HTMLPath is where the HTML report (charts and verdict, one self-contained file) goes; empty for none.
+	HTMLPath string
 	// Profile is the stack profile judged against; empty when -instances was given alone.
 	Profile   targets.Profile
 	Instances int
@@ -44,6 +47,11 @@ type Options struct {
 	Assert bool
 	// Quiet turns the progress line off.
 	Quiet bool
+	// Upload, when set, is where the reports go after the run (JSON, HTML and the table): S3.
+	Upload *upload.Target
+	// Check parses and checks the flags, prints the settings and exits, running nothing: what a caller
+	// does before it starts a run somewhere it cannot watch (./help benchmark, before its Fargate task).
+	Check bool
 	// StubAddr, StubLatency and StubOverhead configure -stub mode.
 	StubAddr     string
 	StubLatency  time.Duration
@@ -53,9 +61,9 @@ type Options struct {
 // rawFlags are the flag values as typed: everything is parsed after flag.Parse so that each bad value
 // is reported with its flag name, the value and what is allowed, and all of them at once.
 type rawFlags struct {
-	url, key, model, users, spawnRate, duration, wait, timeout, jsonPath, profile, instances string
-	stub, stubLatency, stubOverhead                                                          string
-	assert, quiet, smoke                                                                     bool
+	url, key, model, users, spawnRate, duration, wait, timeout, jsonPath, htmlPath, profile, instances string
+	stub, stubLatency, stubOverhead, upload                                                            string
+	assert, quiet, smoke, check                                                                        bool
 }
 
 func newFlagSet(r *rawFlags, output io.Writer) *flag.FlagSet {
@@ -70,6 +78,9 @@ func newFlagSet(r *rawFlags, output io.Writer) *flag.FlagSet {
 	fs.StringVar(&r.wait, "wait", "0.1s-0.5s", "think time after each request: uniform `MIN-MAX` or a fixed duration; 0 for none")
 	fs.StringVar(&r.timeout, "timeout", runner.DefaultTimeout.String(), "per-request timeout, a `DURATION`")
 	fs.StringVar(&r.jsonPath, "json", "", "also write the report as JSON to `FILE`")
+	fs.StringVar(&r.htmlPath, "html", "", "also write the report as one self-contained HTML page (charts over time, verdict) to `FILE`")
+	fs.StringVar(&r.upload, "upload", "", "after the run, put report.json, report.html and report.txt (the table) under this S3 `URL`, s3://bucket/prefix/ (AWS credentials and region from the environment or the ECS task role)")
+	fs.BoolVar(&r.check, "check", false, "check the flags, print the settings as JSON and exit 0 (2 on bad flags), running nothing")
 	fs.StringVar(&r.profile, "profile", string(targets.Benchmark), "stack `PROFILE` to judge against: "+targets.ProfileNames("|")+" (4, 2 and 8 instances)")
 	fs.StringVar(&r.instances, "instances", "", "judge against `N` instances instead of a profile")
 	fs.BoolVar(&r.assert, "assert", false, "exit 3 when the verdict misses a target")
@@ -83,7 +94,7 @@ func newFlagSet(r *rawFlags, output io.Writer) *flag.FlagSet {
        loadtest -smoke -url URL [-key KEY]      readiness and one chat completion
        loadtest -stub ADDR                      serve a stub LiteLLM for trying this tool
 
-Exit status: 0 done, 1 the run or smoke check failed, 2 bad flags, 3 a target missed with -assert.
+Exit status: 0 done, 1 the run, smoke check or upload failed, 2 bad flags, 3 a target missed with -assert.
 
 Flags:
 `)
@@ -178,14 +189,23 @@ func Parse(args []string, getenv func(string) string, output io.Writer) (Options
 		o.Run.Timeout = d
 	}
 
-	if r.jsonPath != "" {
-		if st, err := os.Stat(filepath.Dir(r.jsonPath)); err != nil || !st.IsDir() {
-			bad("json", r.jsonPath, "a file in an existing directory (checked now so a long run does not end without its report)")
-		} else if st, err := os.Stat(r.jsonPath); err == nil && st.IsDir() {
-			bad("json", r.jsonPath, "a file name, not a directory")
+	// Report files are checked now so that a long run does not end without its report.
+	reportFile := func(name, path string) {
+		if path == "" {
+			return
+		}
+		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+			bad(name, path, "a file in an existing directory (checked now so a long run does not end without its report)")
+		} else if st, err := os.Stat(path); err == nil && st.IsDir() {
+			bad(name, path, "a file name, not a directory")
 		}
 	}
-	o.JSONPath = r.jsonPath
+	reportFile("json", r.jsonPath)
+	reportFile("html", r.htmlPath)
+	if r.htmlPath != "" && filepath.Clean(r.htmlPath) == filepath.Clean(r.jsonPath) {
+		bad("html", r.htmlPath, "a file other than -json's, which it would overwrite")
+	}
+	o.JSONPath, o.HTMLPath = r.jsonPath, r.htmlPath
 
 	profile, known := targets.ParseProfile(r.profile)
 	if !known {
@@ -206,7 +226,16 @@ func Parse(args []string, getenv func(string) string, output io.Writer) (Options
 			}
 		}
 	}
-	o.Assert, o.Quiet = r.assert, r.quiet
+	o.Assert, o.Quiet, o.Check = r.assert, r.quiet, r.check
+	if r.upload != "" {
+		if o.Mode != Load {
+			errs = append(errs, fmt.Errorf("-upload %q applies to a load test, not to -smoke or -stub", r.upload))
+		} else if t, err := upload.Parse(r.upload); err != nil {
+			bad("upload", r.upload, upload.Rule+": "+err.Error())
+		} else {
+			o.Upload = &t
+		}
+	}
 
 	if d, err := time.ParseDuration(r.stubLatency); err != nil || d < 0 {
 		bad("stub-latency", r.stubLatency, "a duration of 0 or more, e.g. 0s or 100ms")

@@ -30,7 +30,7 @@ func TestParseDefaults(t *testing.T) {
 		o.Run.WaitMax != want.WaitMax || o.Run.Timeout != want.Timeout {
 		t.Errorf("defaults %+v, want %+v", o.Run, want)
 	}
-	if o.Mode != cli.Load || o.Profile != targets.Benchmark || o.Instances != 4 || o.Assert || o.JSONPath != "" {
+	if o.Mode != cli.Load || o.Profile != targets.Benchmark || o.Instances != 4 || o.Assert || o.JSONPath != "" || o.HTMLPath != "" {
 		t.Errorf("options %+v, want a load test against the benchmark profile (4 instances)", o)
 	}
 }
@@ -78,9 +78,9 @@ func TestParseValues(t *testing.T) {
 			}
 		}},
 		{"everything else", []string{"-model", "m", "-users", "200", "-spawn-rate", "0.5", "-duration", "10s", "-timeout", "5s",
-			"-json", filepath.Join(dir, "out.json"), "-assert", "-quiet"}, func(t *testing.T, o cli.Options) {
+			"-json", filepath.Join(dir, "out.json"), "-html", filepath.Join(dir, "out.html"), "-assert", "-quiet"}, func(t *testing.T, o cli.Options) {
 			if o.Run.Model != "m" || o.Run.Users != 200 || o.Run.SpawnRate != 0.5 || o.Run.Duration != 10*time.Second ||
-				o.Run.Timeout != 5*time.Second || o.JSONPath != filepath.Join(dir, "out.json") || !o.Assert || !o.Quiet {
+				o.Run.Timeout != 5*time.Second || o.JSONPath != filepath.Join(dir, "out.json") || o.HTMLPath != filepath.Join(dir, "out.html") || !o.Assert || !o.Quiet {
 				t.Errorf("options %+v", o)
 			}
 		}},
@@ -141,6 +141,9 @@ func TestParseErrors(t *testing.T) {
 		{"instances contradict the profile", append(base, "-profile", "eight-instance", "-instances", "4"), nil, []string{"-instances 4 contradicts -profile eight-instance (8 instances)"}},
 		{"json in a missing directory", append(base, "-json", "/nonexistent-dir/out.json"), nil, []string{`invalid -json "/nonexistent-dir/out.json": allowed a file in an existing directory`}},
 		{"json is a directory", append(base, "-json", "/tmp"), nil, []string{`invalid -json "/tmp": allowed a file name, not a directory`}},
+		{"html in a missing directory", append(base, "-html", "/nonexistent-dir/report.html"), nil, []string{`invalid -html "/nonexistent-dir/report.html": allowed a file in an existing directory`}},
+		{"html is a directory", append(base, "-html", "/tmp"), nil, []string{`invalid -html "/tmp": allowed a file name, not a directory`}},
+		{"html and json the same file", append(base, "-json", "/tmp/report", "-html", "/tmp/./report"), nil, []string{`invalid -html "/tmp/./report": allowed a file other than -json's`}},
 		{"smoke and stub", append(base, "-smoke", "-stub", ":0"), nil, []string{"-smoke and -stub are exclusive"}},
 		{"bad stub latency", []string{"-stub", ":0", "-stub-latency", "slow"}, nil, []string{`invalid -stub-latency "slow"`}},
 		{"unknown flag", append(base, "-rate", "5"), nil, []string{"flag provided but not defined: -rate"}},
@@ -175,7 +178,7 @@ func TestParseHelp(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("Parse(-h) = %v, want flag.ErrHelp", err)
 	}
-	for _, w := range []string{"Usage: loadtest -url URL", "-spawn-rate RATE", "-wait MIN-MAX", "benchmark|two-instance|eight-instance", "Exit status"} {
+	for _, w := range []string{"Usage: loadtest -url URL", "-spawn-rate RATE", "-html FILE", "-wait MIN-MAX", "benchmark|two-instance|eight-instance", "Exit status"} {
 		if !strings.Contains(out.String(), w) {
 			t.Errorf("help lacks %q:\n%s", w, out.String())
 		}

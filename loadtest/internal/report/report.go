@@ -42,6 +42,9 @@ type Report struct {
 	Verdict        targets.Verdict `json:"verdict"`
 	Notes          []string        `json:"notes"`
 	Timeline       []Point         `json:"timeline"`
+	// OverheadHistogram is the overhead header's distribution in equal bins; the last bin may be
+	// wider and hold everything above the 99.9th percentile. Empty without overhead data.
+	OverheadHistogram []Bin `json:"overhead_histogram"`
 }
 
 // Settings are the run's parameters (never the key).
@@ -80,15 +83,29 @@ type Distribution struct {
 	Max   float64 `json:"max"`
 }
 
-// Point is one progress interval of the timeline.
+// Point is one interval of the timeline (one second unless the runner was told otherwise): the
+// requests completed from StartS to ElapsedS. The latencies are of its successful responses; 0 when
+// it had none.
 type Point struct {
+	StartS   float64 `json:"start_s"`
 	ElapsedS float64 `json:"elapsed_s"`
 	Users    int     `json:"users"`
 	Requests int64   `json:"requests"`
 	Failures int64   `json:"failures"`
-	RPS      float64 `json:"rps"`
-	P50      float64 `json:"p50_ms"`
-	P95      float64 `json:"p95_ms"`
+	// FailuresByCause splits Failures; omitted when there were none.
+	FailuresByCause map[string]int64 `json:"failures_by_cause,omitempty"`
+	RPS             float64          `json:"rps"`
+	P50             float64          `json:"p50_ms"`
+	P95             float64          `json:"p95_ms"`
+	P99             float64          `json:"p99_ms"`
+	Max             float64          `json:"max_ms"`
+}
+
+// Bin is one bar of a histogram: Count values from FromMS up to (not including) ToMS.
+type Bin struct {
+	FromMS float64 `json:"from_ms"`
+	ToMS   float64 `json:"to_ms"`
+	Count  int64   `json:"count"`
 }
 
 // Options say what the run is judged against.
@@ -163,11 +180,20 @@ func New(res *runner.Result, opts Options) *Report {
 	}
 	r.OverheadMS = distribution(res.Overhead, overheadMean, time.Duration(res.Overhead.Max())*time.Microsecond)
 	for _, s := range res.Timeline {
-		r.Timeline = append(r.Timeline, Point{
-			ElapsedS: s.Elapsed.Seconds(), Users: s.Users, Requests: s.IntervalRequests, Failures: s.IntervalFailures,
-			RPS: s.IntervalRPS, P50: ms(s.IntervalP50), P95: ms(s.IntervalP95),
-		})
+		p := Point{
+			StartS: (s.Elapsed - s.IntervalSpan).Seconds(), ElapsedS: s.Elapsed.Seconds(), Users: s.Users,
+			Requests: s.IntervalRequests, Failures: s.IntervalFailures, RPS: s.IntervalRPS,
+			P50: ms(s.IntervalP50), P95: ms(s.IntervalP95), P99: ms(s.IntervalP99), Max: ms(s.IntervalMax),
+		}
+		if len(s.IntervalFailuresByCause) > 0 {
+			p.FailuresByCause = make(map[string]int64, len(s.IntervalFailuresByCause))
+			for c, n := range s.IntervalFailuresByCause {
+				p.FailuresByCause[string(c)] = n
+			}
+		}
+		r.Timeline = append(r.Timeline, p)
 	}
+	r.OverheadHistogram = histogram(res.Overhead, overheadBins)
 
 	t := targets.For(opts.Instances)
 	m := targets.Measured{
@@ -223,9 +249,18 @@ func notes(res *runner.Result, t targets.Targets) []string {
 
 // WriteJSON writes r to path, indented, replacing any file there.
 func (r *Report) WriteJSON(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := r.JSON()
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return os.WriteFile(path, b, 0o644)
+}
+
+// JSON is r as WriteJSON writes it: indented, with a final newline.
+func (r *Report) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }

@@ -5,6 +5,7 @@ import (
 	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,8 @@ func result(users int, lat, ovh []time.Duration, fails map[failures.Cause]int64)
 		UsersSpawned: users, RampedUp: true, RampUp: 2 * time.Second,
 		Latency: runner.NewHistogram(), Overhead: runner.NewHistogram(),
 		Failures: fails, FailureSamples: map[failures.Cause]string{},
-		Timeline: []runner.Snapshot{{Elapsed: time.Second, Users: users, IntervalRequests: 7, IntervalRPS: 7, IntervalP50: 100 * ms}},
+		Timeline: []runner.Snapshot{{Elapsed: time.Second, IntervalSpan: time.Second, Users: users, IntervalRequests: 7, IntervalRPS: 7,
+			IntervalP50: 100 * ms, IntervalP95: 150 * ms, IntervalP99: 240 * ms, IntervalMax: 250 * ms}},
 	}
 	for i, d := range lat {
 		_ = r.Latency.RecordValue(int64(d / time.Microsecond))
@@ -82,8 +84,15 @@ func TestFigures(t *testing.T) {
 	if r.ElapsedSeconds != 10 || r.RampUpSeconds == nil || *r.RampUpSeconds != 2 {
 		t.Errorf("elapsed %g, ramp-up %v", r.ElapsedSeconds, r.RampUpSeconds)
 	}
-	if len(r.Timeline) != 1 || r.Timeline[0].P50 != 100 {
+	if len(r.Timeline) != 1 || !reflect.DeepEqual(r.Timeline[0], report.Point{StartS: 0, ElapsedS: 1, Users: 1000, Requests: 7, RPS: 7, P50: 100, P95: 150, P99: 240, Max: 250}) {
 		t.Errorf("timeline %+v", r.Timeline)
+	}
+	var binned int64
+	for _, b := range r.OverheadHistogram {
+		binned += b.Count
+	}
+	if binned != 100 {
+		t.Errorf("the overhead histogram holds %d responses, want 100: %+v", binned, r.OverheadHistogram)
 	}
 }
 
@@ -168,9 +177,18 @@ func TestTableAndJSON(t *testing.T) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatalf("JSON does not parse: %v", err)
 	}
-	for _, key := range []string{"settings", "requests", "failures", "rps", "rps_after_ramp_up", "latency_ms", "overhead_ms", "verdict", "notes", "timeline"} {
+	for _, key := range []string{"settings", "requests", "failures", "rps", "rps_after_ramp_up", "latency_ms", "overhead_ms", "verdict", "notes", "timeline", "overhead_histogram"} {
 		if _, ok := doc[key]; !ok {
 			t.Errorf("JSON lacks %q", key)
+		}
+	}
+	point, _ := doc["timeline"].([]any)
+	if len(point) != 1 {
+		t.Fatalf("JSON timeline %v, want one point", doc["timeline"])
+	}
+	for _, key := range []string{"start_s", "elapsed_s", "users", "requests", "failures", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms"} {
+		if _, ok := point[0].(map[string]any)[key]; !ok {
+			t.Errorf("JSON timeline point lacks %q: %v", key, point[0])
 		}
 	}
 	if strings.Contains(string(raw), "sk-") {

@@ -16,14 +16,8 @@ import (
 // WriteTable prints r for a person: the run, the figures, failures by cause, the verdict and the notes.
 func (r *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
-	s := r.Settings
-	fmt.Fprintf(&b, "LiteLLM load test: POST %s (model %s)\n", s.Endpoint, s.Model)
-	ramp := "ramp-up not finished"
-	if r.RampUpSeconds != nil {
-		ramp = fmt.Sprintf("ramp-up %.2f s", *r.RampUpSeconds)
-	}
-	fmt.Fprintf(&b, "%d of %d users started at %g/s (%s), wait %s-%s, ran %.1f s of %s\n\n",
-		r.UsersSpawned, s.Users, s.SpawnRate, ramp, secs(s.WaitMinS), secs(s.WaitMaxS), r.ElapsedSeconds, secs(s.DurationS))
+	fmt.Fprintf(&b, "LiteLLM load test: POST %s (model %s)\n", r.Settings.Endpoint, r.Settings.Model)
+	fmt.Fprintf(&b, "%s\n\n", r.runLine())
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "requests\t%d\n", r.Requests)
@@ -59,11 +53,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		b.WriteString("\nFailures by cause\n")
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "  cause\tcount\tshare\tfirst error\n")
-		// Most frequent first; ties by name so that the table is the same for the same run.
-		causes := slices.SortedFunc(maps.Keys(r.Failures.ByCause), func(a, c string) int {
-			return cmp.Or(cmp.Compare(r.Failures.ByCause[c], r.Failures.ByCause[a]), strings.Compare(a, c))
-		})
-		for _, c := range causes {
+		for _, c := range r.causesByCount() {
 			n := r.Failures.ByCause[c]
 			fmt.Fprintf(tw, "  %s\t%d\t%.2f%%\t%s\n", c, n, float64(n)/float64(max(r.Requests, 1))*100, oneLine(r.Failures.Samples[c]))
 		}
@@ -72,20 +62,11 @@ func (r *Report) WriteTable(w io.Writer) error {
 
 	v := r.Verdict
 	fmt.Fprintf(&b, "\nVerdict against %d instances: %s\n", v.Instances, v.Source)
-	fmt.Fprintf(&b, "tolerance: RPS -%.0f%%, latency +%.0f%%, overhead +%.0f%% +1 ms, failures at most %.0f%%\n",
-		targets.RPSTolerance*100, targets.LatencyTolerance*100, targets.OverheadTolerance*100, targets.MaxFailureRate*100)
+	fmt.Fprintf(&b, "tolerance: %s\n", toleranceLine())
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  check\ttarget\tlimit\tmeasured\tresult\n")
-	for _, c := range v.Checks {
-		op := "<="
-		if c.AtLeast {
-			op = ">="
-		}
-		measured := fmt.Sprintf("%.1f", c.Measured)
-		if c.Outcome == targets.NoData {
-			measured = "-"
-		}
-		fmt.Fprintf(tw, "  %s\t%.1f %s\t%s %.1f\t%s\t%s\n", c.Metric, c.Target, c.Unit, op, c.Limit, measured, c.Outcome)
+	for _, c := range checkRows(v) {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Metric, c.Target, c.Limit, c.Measured, c.Outcome)
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "%s\n", v)
@@ -97,6 +78,53 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// runLine says how the run went: users, spawn rate, ramp-up, wait and time.
+func (r *Report) runLine() string {
+	s := r.Settings
+	ramp := "ramp-up not finished"
+	if r.RampUpSeconds != nil {
+		ramp = fmt.Sprintf("ramp-up %.2f s", *r.RampUpSeconds)
+	}
+	return fmt.Sprintf("%d of %d users started at %g/s (%s), wait %s-%s, ran %.1f s of %s",
+		r.UsersSpawned, s.Users, s.SpawnRate, ramp, secs(s.WaitMinS), secs(s.WaitMaxS), r.ElapsedSeconds, secs(s.DurationS))
+}
+
+// checkRow is one line of the verdict as the table and the HTML page print it.
+type checkRow struct {
+	Metric, Target, Limit, Measured string
+	Outcome                         targets.Outcome
+}
+
+func checkRows(v targets.Verdict) []checkRow {
+	rows := make([]checkRow, 0, len(v.Checks))
+	for _, c := range v.Checks {
+		op := "<="
+		if c.AtLeast {
+			op = ">="
+		}
+		measured := fmt.Sprintf("%.1f", c.Measured)
+		if c.Outcome == targets.NoData {
+			measured = "-"
+		}
+		rows = append(rows, checkRow{Metric: c.Metric, Target: fmt.Sprintf("%.1f %s", c.Target, c.Unit),
+			Limit: fmt.Sprintf("%s %.1f", op, c.Limit), Measured: measured, Outcome: c.Outcome})
+	}
+	return rows
+}
+
+func toleranceLine() string {
+	return fmt.Sprintf("RPS -%.0f%%, latency +%.0f%%, overhead +%.0f%% +1 ms, failures at most %.0f%%",
+		targets.RPSTolerance*100, targets.LatencyTolerance*100, targets.OverheadTolerance*100, targets.MaxFailureRate*100)
+}
+
+// causesByCount lists the failure causes, the most frequent first; ties by name so that the same run
+// always prints the same.
+func (r *Report) causesByCount() []string {
+	return slices.SortedFunc(maps.Keys(r.Failures.ByCause), func(a, c string) int {
+		return cmp.Or(cmp.Compare(r.Failures.ByCause[c], r.Failures.ByCause[a]), strings.Compare(a, c))
+	})
 }
 
 func secs(s float64) string {

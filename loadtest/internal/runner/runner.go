@@ -18,18 +18,27 @@ import (
 const OverheadHeader = "x-litellm-overhead-duration-ms"
 
 // Snapshot is the state of a run at one progress tick; the Interval fields cover the time since the
-// previous tick, the others the whole run so far.
+// previous tick, the others the whole run so far. The run's Timeline is these snapshots, one per
+// ProgressInterval: its time series.
 type Snapshot struct {
-	Elapsed          time.Duration
-	Users            int
-	Requests         int64
-	Failures         int64
+	// Elapsed is when the interval ended, from the run's start; it began IntervalSpan earlier.
+	Elapsed      time.Duration
+	IntervalSpan time.Duration
+	Users        int
+	Requests     int64
+	Failures     int64
+	// IntervalRequests counts the requests completed in the interval, failures included.
 	IntervalRequests int64
 	IntervalFailures int64
-	IntervalRPS      float64
-	// IntervalP50 and IntervalP95 are over the interval's successful responses; zero when there were none.
+	// IntervalFailuresByCause splits IntervalFailures; nil when there were none.
+	IntervalFailuresByCause map[failures.Cause]int64
+	IntervalRPS             float64
+	// IntervalP50, IntervalP95, IntervalP99 and IntervalMax are over the interval's successful
+	// responses; zero when there were none.
 	IntervalP50 time.Duration
 	IntervalP95 time.Duration
+	IntervalP99 time.Duration
+	IntervalMax time.Duration
 }
 
 // Result is everything a run measured. Latency covers successful responses only: a refused connection
@@ -196,37 +205,36 @@ func (e *engine) spawn(res *Result) {
 	e.atRampUp = e.completed.Load()
 }
 
-// collect harvests the recorder every ProgressInterval until stop is closed, then once more.
+// collect harvests the recorder every ProgressInterval until stop is closed, then once more. Each
+// harvest is one timeline point: the recorder's shards are swapped, not copied, so the series costs
+// the request path nothing.
 func (e *engine) collect(total *counts, res *Result, stop <-chan struct{}) {
 	interval := newCounts()
 	ticker := time.NewTicker(e.cfg.ProgressInterval)
 	defer ticker.Stop()
 	last := e.start
 	tick := func(final bool) {
+		// Once the run is over only the final harvest counts, so that no point lies past the end.
+		if !final && e.ctx.Err() != nil {
+			return
+		}
 		now := time.Now()
 		users := int(e.users.Load()) // before the harvest, which takes a while with many shards
 		interval.reset()
 		e.rec.harvest(&interval)
 		total.add(&interval)
-		n := interval.requests()
-		if final && n == 0 {
+		if final && interval.requests() == 0 {
 			return
 		}
-		span := now.Sub(last)
+		// The last harvest comes after the users stopped; its interval ends with the run. Run set
+		// res.Elapsed before it closed stop, so only the final tick may read it.
+		if final {
+			if end := e.start.Add(res.Elapsed); now.After(end) && end.After(last) {
+				now = end
+			}
+		}
+		s := snapshot(e.start, last, now, users, &interval, total)
 		last = now
-		s := Snapshot{
-			Elapsed:          now.Sub(e.start),
-			Users:            users,
-			Requests:         total.requests(),
-			Failures:         total.requests() - total.successes,
-			IntervalRequests: n,
-			IntervalFailures: n - interval.successes,
-			IntervalP50:      Quantile(interval.latency, 50),
-			IntervalP95:      Quantile(interval.latency, 95),
-		}
-		if span > 0 {
-			s.IntervalRPS = float64(n) / span.Seconds()
-		}
 		res.Timeline = append(res.Timeline, s)
 		// A tick that a busy machine delivered after the end would show users winding down.
 		if e.cfg.Progress != nil && !final && now.Before(e.end) {
@@ -242,6 +250,37 @@ func (e *engine) collect(total *counts, res *Result, stop <-chan struct{}) {
 			return
 		}
 	}
+}
+
+// snapshot is the timeline point for interval, the counts recorded from from to to; total is the run
+// so far, interval included.
+func snapshot(start, from, to time.Time, users int, interval, total *counts) Snapshot {
+	n := interval.requests()
+	s := Snapshot{
+		Elapsed:          to.Sub(start),
+		IntervalSpan:     to.Sub(from),
+		Users:            users,
+		Requests:         total.requests(),
+		Failures:         total.requests() - total.successes,
+		IntervalRequests: n,
+		IntervalFailures: n - interval.successes,
+		IntervalP50:      Quantile(interval.latency, 50),
+		IntervalP95:      Quantile(interval.latency, 95),
+		IntervalP99:      Quantile(interval.latency, 99),
+		IntervalMax:      interval.latencyMax,
+	}
+	if s.IntervalFailures > 0 {
+		s.IntervalFailuresByCause = make(map[failures.Cause]int64, len(interval.failures))
+		for c, k := range interval.failures {
+			if k > 0 {
+				s.IntervalFailuresByCause[c] = k
+			}
+		}
+	}
+	if s.IntervalSpan > 0 {
+		s.IntervalRPS = float64(n) / s.IntervalSpan.Seconds()
+	}
+	return s
 }
 
 // user is one simulated user: request, think, repeat, until the run ends.

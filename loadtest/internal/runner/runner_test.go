@@ -417,8 +417,17 @@ func TestProgressAndTimeline(t *testing.T) {
 		t.Errorf("no progress call saw traffic: %+v", snaps)
 	}
 	var sum int64
-	for _, s := range res.Timeline {
+	var end time.Duration
+	for i, s := range res.Timeline {
 		sum += s.IntervalRequests
+		// The points tile the run: each starts where the one before ended, the last ends with the run.
+		if s.Elapsed-s.IntervalSpan != end || s.IntervalSpan <= 0 {
+			t.Errorf("timeline point %d covers %s to %s, want it to start at %s", i, s.Elapsed-s.IntervalSpan, s.Elapsed, end)
+		}
+		end = s.Elapsed
+	}
+	if end > 550*time.Millisecond {
+		t.Errorf("the timeline ends at %s, after the run's 550ms", end)
 	}
 	if sum != res.Requests {
 		t.Errorf("timeline adds up to %d requests, the result says %d", sum, res.Requests)
