@@ -9,13 +9,13 @@ import (
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueue"
 
 	"litellm-aws/internal/published"
 )
@@ -287,7 +287,7 @@ func second(_, b float64) float64 { return b }
 // TestUnpricedIsNotZero: whatever the estimate cannot price is a line marked Missing, an error, and "no
 // price" in the report, never $0.
 func TestUnpricedIsNotZero(t *testing.T) {
-	ecr, taskDef := *ecrrepository.EcrRepository_TfResourceType(), *ecstaskdefinition.EcsTaskDefinition_TfResourceType()
+	noRule, taskDef := *sqsqueue.SqsQueue_TfResourceType(), *ecstaskdefinition.EcsTaskDefinition_TfResourceType()
 	db, secret := *dbinstance.DbInstance_TfResourceType(), *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()
 	dns := *route53record.Route53Record_TfResourceType()
 	cases := []struct {
@@ -296,9 +296,9 @@ func TestUnpricedIsNotZero(t *testing.T) {
 		item   string
 		want   string
 	}{
-		{name: "a resource type without a rule", item: ecr, want: "no rule for " + ecr + " in cost/rules.go",
+		{name: "a resource type without a rule", item: noRule, want: "no rule for " + noRule + " in cost/rules.go",
 			change: func(s *Stack) {
-				s.Resources = append(s.Resources, Resource{Type: ecr, Name: "images", Body: map[string]any{"name": "litellm"}})
+				s.Resources = append(s.Resources, Resource{Type: noRule, Name: "jobs", Body: map[string]any{"name": "litellm"}})
 			}},
 		{name: "a task definition nothing runs", item: taskDef, want: taskDef + ".migrate is run by no service and started by nothing",
 			change: func(s *Stack) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"litellm-aws/constructs/loadgen"
 	"math"
 	"strings"
 )
@@ -77,21 +78,29 @@ func sortTaskDefinitions(b *bill, rs []Resource) {
 			byService = append(byService, r)
 			continue
 		}
+		if family, _ := r.Body["family"].(string); strings.HasSuffix(family, loadgen.FamilySuffix) {
+			b.exclude(r.Type, []Resource{r}, fmt.Sprintf("the load generator, which runs only during ./help benchmark (%s) for the minutes of a run", taskSize(b, r)), true)
+			continue
+		}
 		if starter := runBy(b.stack.OfType("terraform_data"), r); starter != "" {
-			size := "its size unknown"
-			if cpu, err := b.wholeNumber(r, "cpu", 0); err == nil {
-				if mem, err := b.wholeNumber(r, "memory", 0); err == nil {
-					size = fmt.Sprintf("%s vCPU / %s GB, $%s an hour", num(float64(cpu)/1024), num(float64(mem)/1024),
-						fmtPrice(math.Round(fargateTaskHour(cpu, mem)*1000)/1000))
-				}
-			}
-			b.exclude(r.Type, []Resource{r}, fmt.Sprintf("a one-off task %s starts at deploy (%s) for the minutes it runs", starter, size), true)
+			b.exclude(r.Type, []Resource{r}, fmt.Sprintf("a one-off task %s starts at deploy (%s) for the minutes it runs", starter, taskSize(b, r)), true)
 			continue
 		}
 		b.missing(r.Type, r.Type, GroupUnpriced, r.Address(),
 			r.Address()+" is run by no service and started by nothing in the stack: the hours of its tasks are not priced")
 	}
 	b.exclude("aws_ecs_task_definition", byService, "billed as the Fargate task-hours of the service that runs it", false)
+}
+
+// taskSize says a task definition's size and its Fargate price an hour.
+func taskSize(b *bill, r Resource) string {
+	if cpu, err := b.wholeNumber(r, "cpu", 0); err == nil {
+		if mem, err := b.wholeNumber(r, "memory", 0); err == nil {
+			return fmt.Sprintf("%s vCPU / %s GB, $%s an hour", num(float64(cpu)/1024), num(float64(mem)/1024),
+				fmtPrice(math.Round(fargateTaskHour(cpu, mem)*1000)/1000))
+		}
+	}
+	return "its size unknown"
 }
 
 // runBy returns the address of the first resource that refers to the task definition td, if any.

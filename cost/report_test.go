@@ -69,7 +69,7 @@ func TestItemised(t *testing.T) {
 			"11,680 x $0.04048/vCPU-hour", "23,360 x $0.004445/GB-hour",
 			"8 x $0.10/alarm-metric-month", "1 x $1.00/key-month", "1 x $3.00/dashboard-month",
 			"secrets: litellm-benchmark-database-url, litellm-benchmark-master-key",
-			"Free, or billed through a line above", "aws_vpc", "aws_iam_role x 3, aws_iam_role_policy x 3: IAM is free",
+			"Free, or billed through a line above", "aws_vpc", "aws_iam_role x 5, aws_iam_role_policy x 5: IAM is free",
 			"Billed but not counted", "aws_s3_bucket: holds kilobytes (config.yaml",
 			"Next to the seed's figure", "~$350", "$576.64", "not listed", "Why they differ",
 			"rows add up to ~$440-480", "Container Insights is on for litellm-benchmark-LiteLLM-Cluster and is extra",

@@ -68,6 +68,10 @@ var Rules = map[string]Rule{
 	"aws_s3_bucket_server_side_encryption_configuration": free(bucketSetting),
 	"aws_s3_bucket_versioning":                           free(bucketSetting),
 
+	// The load generator's image (./help benchmark).
+	"aws_ecr_repository":       notCounted("the load tester's images, about 7 MB each and the last 5 kept: under 40 MB at $0.10/GB-month, under $0.01 a month"),
+	"aws_ecr_lifecycle_policy": free("a repository setting, no charge"),
+
 	// Terraform's own.
 	"terraform_data": free("Terraform's own resource, nothing in AWS; a one-off task its provisioner starts is listed with its task definition"),
 

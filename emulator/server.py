@@ -606,6 +606,7 @@ def control_app(app):
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from patches_logs import patch_s3_logging_target_policy  # noqa: E402
+from patches_loadgen import patch_ecs_task_runner  # noqa: E402  (after patch_ecs_run_task, which it wraps)
 
 PATCHES = [
     patch_application_autoscaling,
@@ -618,6 +619,7 @@ PATCHES = [
     patch_elasticache_parameter_groups,
     patch_s3,
     patch_s3_logging_target_policy,
+    patch_ecs_task_runner,  # the load generator's tasks run (emulator/patches_loadgen.py); after patch_ecs_run_task
 ]
 
 

@@ -26,7 +26,7 @@ func outdir(t *testing.T) string {
   "variable": {"secrets": {"type": "number", "default": 2}},
   "resource": {
     "aws_secretsmanager_secret": {"keys": {"count": "${var.secrets}", "name": "litellm-benchmark-key"}},
-    "aws_ecr_repository": {"images": {"name": "litellm"}}
+    "aws_sqs_queue": {"jobs": {"name": "litellm"}}
   }
 }`
 	if err := os.WriteFile(filepath.Join(stack, "cdk.tf.json"), []byte(doc), 0o644); err != nil {
@@ -77,8 +77,8 @@ func TestRun(t *testing.T) {
 		{name: "bad environment", args: nil, env: map[string]string{"LITELLM_REDIS": "maybe"}, code: 2,
 			stderr: []string{`LITELLM_REDIS="maybe": not a switch`}},
 		{name: "read from a cdktf output, with a type no rule covers", args: []string{"litellm-benchmark", "-from", from, "-var", "secrets=3"}, code: 1,
-			stdout: []string{"3 secrets", "aws_ecr_repository", "no price", "+ unpriced"},
-			stderr: []string{"no rule for aws_ecr_repository in cost/rules.go"}},
+			stdout: []string{"3 secrets", "aws_sqs_queue", "no price", "+ unpriced"},
+			stderr: []string{"no rule for aws_sqs_queue in cost/rules.go"}},
 		{name: "nothing to read", args: []string{"litellm-two-instance", "-from", from}, code: 2,
 			stderr: []string{"run ./help synth first"}},
 		{name: "help", args: []string{"-h"}, code: 0, stderr: []string{"-var", "-from", "-redis-node-type", "-rps", "-kb-per-request"}},
