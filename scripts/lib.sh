@@ -5,7 +5,10 @@
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 CACHE_DIR=${LITELLM_AWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/litellm-aws}
 CDKTF_CLI_VERSION=0.20.11
-TERRAFORM_FALLBACK_VERSION=1.5.7
+# The stacks need Terraform 1.11 (ephemeral values, write-only arguments: stacks.TerraformVersion). A terraform on
+# PATH that old or newer is used; otherwise this version is built from source once (BUSL-licensed since 1.6).
+TERRAFORM_MIN_VERSION=1.11.0
+TERRAFORM_FALLBACK_VERSION=1.11.4
 
 # jsii runs Node.js 20 and prints an end-of-life banner on every start; it hides real output.
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
@@ -25,7 +28,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 need_go() {
   command -v go >/dev/null 2>&1 && return
   [ -x /usr/local/go/bin/go ] && { export PATH=/usr/local/go/bin:$PATH; return; }
-  die "Go is not installed: install Go 1.23 or newer (https://go.dev/dl) and run this again"
+  die "Go is not installed: install Go 1.24 or newer (https://go.dev/dl) and run this again"
 }
 
 need_node() {
@@ -45,12 +48,31 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
 
-# ensure_terraform: the terraform on PATH, else v1.5.7 (the last MPL release) built once into the cache.
+# version_at_least HAVE WANT: true when dotted version HAVE >= WANT.
+version_at_least() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
+}
+
+# terraform_version BIN: prints the version of a terraform binary (1.11.4), or nothing.
+terraform_version() {
+  "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p' | head -n 1
+}
+
+# ensure_terraform: the terraform on PATH when it is $TERRAFORM_MIN_VERSION or newer, else
+# v$TERRAFORM_FALLBACK_VERSION built once into the cache.
 ensure_terraform() {
   if [ -n "${TERRAFORM:-}" ] && [ -x "$TERRAFORM" ]; then return; fi
-  if command -v terraform >/dev/null 2>&1; then
-    TERRAFORM=$(command -v terraform)
-  else
+  local found have
+  found=$(command -v terraform 2>/dev/null || true)
+  if [ -n "$found" ]; then
+    have=$(terraform_version "$found")
+    if [ -n "$have" ] && version_at_least "$have" "$TERRAFORM_MIN_VERSION"; then
+      TERRAFORM=$found
+    else
+      log "the terraform on PATH ($found) is ${have:-of unknown version}; the stacks need $TERRAFORM_MIN_VERSION or newer (ephemeral values, write-only arguments): using v$TERRAFORM_FALLBACK_VERSION from the cache"
+    fi
+  fi
+  if [ -z "${TERRAFORM:-}" ]; then
     local bin="$CACHE_DIR/terraform-$TERRAFORM_FALLBACK_VERSION/terraform"
     if [ ! -x "$bin" ]; then
       need_go
@@ -129,4 +151,16 @@ ensure_cdktf_cli() {
 synth_all() {
   need_go; need_node
   (cd "$ROOT" && go run . >&2)
+}
+
+# need_aws_cli: the AWS CLI, which runs LiteLLM's one-off database migration task during a deploy (and which the
+# tests use to look into the emulator). Installed from Debian's packages where there is apt-get.
+need_aws_cli() {
+  command -v aws >/dev/null 2>&1 && return
+  if command -v apt-get >/dev/null 2>&1; then
+    log "installing the AWS CLI from Debian's packages (the deploy runs LiteLLM's database migration with it)"
+    apt_install awscli
+    command -v aws >/dev/null 2>&1 && return
+  fi
+  die "the AWS CLI (aws) is not installed: a deploy runs LiteLLM's database migration as a one-off ECS task with it; install it (https://aws.amazon.com/cli/) and run this again"
 }

@@ -1,11 +1,17 @@
 package stacks_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +19,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/emulator"
 	"litellm-aws/internal/tftest"
 	"litellm-aws/stacks"
@@ -116,62 +123,309 @@ func footprintOf(t *testing.T, srv *emulator.Server, stack string) footprint {
 	return f
 }
 
-// TestEmulatorApplyReplanDestroy applies each stack to the local AWS emulator, finds what the seed's
-// commands look for under the seed's names, re-plans to no changes, destroys, and finds nothing left.
-// litellm-benchmark goes through the cdktf CLI in TestCdktfDeployDestroy; here it goes with Redis and
-// autoscaling on, in a separate emulator.
-func TestEmulatorApplyReplanDestroy(t *testing.T) {
+// Types that hold someone's data: an upgrade may change them in place, never replace or destroy them.
+var statefulTypes = []string{"aws_db_instance", "aws_s3_bucket", "aws_secretsmanager_secret", "aws_cloudwatch_log_group", "aws_kms_key"}
+
+// lifecycleCase is one profile's way through TestUpgradeRotateDestroy.
+type lifecycleCase struct {
+	name, dir, stack string
+	baseline         string // testdata/baseline-f40f5be/<baseline>.json
+	tasks            float64
+	extra            []string // variables both the baseline and the current stack need
+	secrets          []string // the stack's secrets, by name suffix
+	inState          []string // secrets whose value the state holds (provider limits), by name suffix
+	rotateDB         bool
+	failMigration    bool
+}
+
+// TestUpgradeRotateDestroy takes every profile through a user's life in the emulator:
+//  1. apply the stack as commit f40f5be synthesized it (testdata/baseline-f40f5be): what users have deployed;
+//  2. plan today's stack on top: nothing that holds data (database, bucket, secret, log group, key) is replaced
+//     or destroyed;
+//  3. apply it with no secret given: the migration task runs first; the seed's names are there; every secret is
+//     in Secrets Manager and in neither the state, a saved plan nor `terraform show -json`;
+//  4. re-plan empty; rotate the master key (and, for one profile, the database password): values change, tasks
+//     roll, re-plan empty; for one profile, a migration that fails stops the apply and leaves the service as it
+//     was, and the next apply recovers;
+//  5. destroy, and nothing is left.
+func TestUpgradeRotateDestroy(t *testing.T) {
 	t.Parallel()
 	srv := emulator.Start(t)
 	tf := pointAt(tftest.Setup(t), srv)
 	plain := emulated(t, srv)
 	// The options that add resources the emulator supports: Redis and autoscaling (and the alarm email).
 	withOptions := emulated(t, srv, func(p *stacks.Profile) { p.Redis, p.Autoscaling = true, true })
-	for _, tc := range []struct {
-		name, dir, stack string
-		tasks            float64
-		extra            []string
-		wantSecrets      int
-	}{
-		{"litellm-two-instance", plain, "litellm-two-instance", 2, nil, 2},
-		{"litellm-eight-instance", plain, "litellm-eight-instance", 8, nil, 2},
-		{"litellm-benchmark with Redis and autoscaling", withOptions, "litellm-benchmark", 4,
-			[]string{"-var", "redis_auth_token=emulator-redis-token-0123"}, 3},
+	for _, tc := range []lifecycleCase{
+		{name: "litellm-two-instance", dir: plain, stack: "litellm-two-instance", baseline: "litellm-two-instance", tasks: 2,
+			secrets: []string{"master-key", "salt-key", "database-url"}, failMigration: true},
+		{name: "litellm-eight-instance", dir: plain, stack: "litellm-eight-instance", baseline: "litellm-eight-instance", tasks: 8,
+			secrets: []string{"master-key", "salt-key", "database-url"}, rotateDB: true},
+		{name: "litellm-benchmark with Redis and autoscaling", dir: withOptions, stack: "litellm-benchmark",
+			baseline: "litellm-benchmark-redis-autoscaling", tasks: 4, extra: []string{"-var", "redis_auth_token=" + goodRedisToken},
+			// ElastiCache's auth_token has no write-only form in the AWS provider (5.100): see the README.
+			secrets: []string{"master-key", "salt-key", "database-url", "redis-auth-token"}, inState: []string{"redis-auth-token"}},
 	} {
 		tc := tc
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel() // the stacks share nothing but the emulator
-			args := append(append(vars(), "-var", "deletion_protection=false"), tc.extra...)
-			d := filepath.Join(tc.dir, tc.stack)
-			tf.Must(t, d, 5*time.Minute, "init", "-input=false")
-			tf.Must(t, d, 20*time.Minute, append([]string{"apply", "-input=false", "-auto-approve"}, args...)...)
-
-			url := strings.TrimSpace(tf.Must(t, d, time.Minute, "output", "-raw", "load_balancer_url"))
-			api := strings.TrimSpace(tf.Must(t, d, time.Minute, "output", "-raw", "api_endpoint"))
-			if !regexp.MustCompile(`^http://\S+$`).MatchString(url) || api != url+"/v1" {
-				t.Errorf("load_balancer_url = %q, api_endpoint = %q", url, api)
-			}
-			if all := tf.Must(t, d, time.Minute, "output"); strings.Contains(all, goodMasterKey) || strings.Contains(all, goodDBPassword) {
-				t.Errorf("terraform output shows a secret:\n%s", all)
-			}
-			got := footprintOf(t, srv, tc.stack)
-			want := footprint{clusters: 1, services: 1, targetGroups: 1, databases: 1, secrets: tc.wantSecrets, vpcs: 1,
-				desiredCount: tc.tasks, targetPort: 4000, healthPath: "/health/readiness"}
-			if got != want {
-				t.Errorf("in the emulator after apply: %+v\nwant %+v", got, want)
-			}
-
-			replan := tf.Run(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-detailed-exitcode"}, args...)...)
-			if replan.Code != 0 {
-				t.Errorf("re-plan after apply is not empty (exit %d):\n%s", replan.Code, tailOf(replan.Output))
-			}
-
-			tf.Must(t, d, 20*time.Minute, append([]string{"destroy", "-input=false", "-auto-approve"}, args...)...)
-			if left := footprintOf(t, srv, tc.stack); left != (footprint{}) {
-				t.Errorf("in the emulator after destroy: %+v, want nothing", left)
-			}
+			lifecycle(t, srv, tf, tc)
 		})
 	}
+}
+
+func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc lifecycleCase) {
+	d := filepath.Join(tc.dir, tc.stack)
+	current, err := os.ReadFile(filepath.Join(d, "cdk.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := append([]string{"-var", "deletion_protection=false"}, tc.extra...)
+
+	// 1. The baseline, with the emulator's provider settings and today's state file.
+	useBaseline(t, d, tc.baseline, current)
+	tf.Must(t, d, 5*time.Minute, "init", "-input=false")
+	tf.Must(t, d, 20*time.Minute, append([]string{"apply", "-input=false", "-auto-approve",
+		"-var", "master_key=" + goodMasterKey, "-var", "db_password=" + goodDBPassword}, base...)...)
+
+	// 2. Today's stack on top: nothing stateful replaced.
+	writeFile(t, filepath.Join(d, "cdk.tf.json"), current)
+	os.Remove(filepath.Join(d, baselineOverride))
+	tf.Must(t, d, 5*time.Minute, "init", "-input=false")
+	tf.Must(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-out=upgrade.tfplan"}, base...)...)
+	upgrade := tf.Must(t, d, 2*time.Minute, "show", "-json", "upgrade.tfplan")
+	for _, rc := range planChanges(t, upgrade) {
+		if slices.Contains(statefulTypes, rc.Type) && slices.Contains(rc.Change.Actions, "delete") {
+			t.Errorf("upgrading from f40f5be would %v %s: it holds data (use a moved block)", rc.Change.Actions, rc.Address)
+		}
+	}
+
+	// 3. Apply with no secret given.
+	tf.Must(t, d, 20*time.Minute, "apply", "-input=false", "upgrade.tfplan")
+	url := strings.TrimSpace(tf.Must(t, d, time.Minute, "output", "-raw", "load_balancer_url"))
+	api := strings.TrimSpace(tf.Must(t, d, time.Minute, "output", "-raw", "api_endpoint"))
+	if !regexp.MustCompile(`^http://\S+$`).MatchString(url) || api != url+"/v1" {
+		t.Errorf("load_balancer_url = %q, api_endpoint = %q", url, api)
+	}
+	got := footprintOf(t, srv, tc.stack)
+	want := footprint{clusters: 1, services: 1, targetGroups: 1, databases: 1, secrets: len(tc.secrets), vpcs: 1,
+		desiredCount: tc.tasks, targetPort: 4000, healthPath: "/health/readiness"}
+	if got != want {
+		t.Errorf("in the emulator after the upgrade: %+v\nwant %+v", got, want)
+	}
+	cluster := tc.stack + "-LiteLLM-Cluster"
+	migrations := list(awsQuery(t, srv, "ecs", "list-tasks", "--cluster", cluster, "--started-by", proxyservice.MigrationStartedBy,
+		"--desired-status", "STOPPED"), "taskArns")
+	if len(migrations) != 1 {
+		t.Errorf("%d migration tasks ran, want 1", len(migrations))
+	}
+	values := secretValues(t, srv, tc.stack, tc.secrets)
+	if !strings.HasPrefix(values["master-key"], "sk-") || len(values["master-key"]) < 40 || values["master-key"] == goodMasterKey {
+		t.Errorf("the master key is not a new generated sk- key: %d characters", len(values["master-key"]))
+	}
+	if !strings.HasSuffix(values["database-url"], "?sslmode=require") {
+		t.Errorf("DATABASE_URL does not require TLS")
+	}
+	assertNoSecrets(t, tf, d, tc, values, base)
+
+	// 4. Re-plan, rotate.
+	replanEmpty(t, tf, d, base)
+	rotate := append([]string{"-var", "master_key_version=2"}, base...)
+	if tc.rotateDB {
+		rotate = append(rotate, "-var", "db_password_version=2")
+	}
+	out := tf.Must(t, d, 20*time.Minute, append([]string{"apply", "-input=false", "-auto-approve"}, rotate...)...)
+	rotated := secretValues(t, srv, tc.stack, tc.secrets)
+	if rotated["master-key"] == values["master-key"] || !strings.HasPrefix(rotated["master-key"], "sk-") {
+		t.Errorf("master_key_version=2 did not write a new master key")
+	}
+	if tc.rotateDB == (rotated["database-url"] == values["database-url"]) {
+		t.Errorf("db_password_version rotated: %v, but the URL changed: %v", tc.rotateDB, rotated["database-url"] != values["database-url"])
+	}
+	if rotated["salt-key"] != values["salt-key"] {
+		t.Errorf("the salt key changed on a rotation: it must never change")
+	}
+	if !regexp.MustCompile(`aws_ecs_service\.proxy_service_\w+: Modifications complete`).MatchString(out) {
+		t.Errorf("the rotation did not roll the service's tasks:\n%s", tailOf(out))
+	}
+	assertNoSecrets(t, tf, d, tc, rotated, rotate)
+	replanEmpty(t, tf, d, rotate)
+
+	last := rotate
+	if tc.failMigration {
+		last = failedMigration(t, srv, tf, d, tc.stack, rotate)
+	}
+
+	// 5. Destroy.
+	tf.Must(t, d, 20*time.Minute, append([]string{"destroy", "-input=false", "-auto-approve"}, last...)...)
+	if left := footprintOf(t, srv, tc.stack); left != (footprint{}) {
+		t.Errorf("in the emulator after destroy: %+v, want nothing", left)
+	}
+}
+
+// failedMigration: a new image whose migration exits 3 stops the apply with the exit code, the reason and the
+// log stream to read, and the service keeps its task definition; once the migration passes, the next apply
+// rolls the service. It returns the variables the stack was last applied with.
+func failedMigration(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d, stack string, vars []string) []string {
+	t.Helper()
+	service := func() string {
+		s := list(awsQuery(t, srv, "ecs", "describe-services", "--cluster", stack+"-LiteLLM-Cluster", "--services", stack+"-litellm-service"), "services")
+		return s[0].(map[string]any)["taskDefinition"].(string)
+	}
+	before := service()
+	family := stack + "-litellm-migrate"
+	code := 3
+	if err := srv.SetTaskOutcome(family, &code, "Essential container in task exited"); err != nil {
+		t.Fatal(err)
+	}
+	upgrade := append([]string{"-var", "litellm_image=ghcr.io/berriai/litellm-database:v1.108.20"}, vars...)
+	r := tf.Run(t, d, 10*time.Minute, append([]string{"apply", "-input=false", "-auto-approve"}, upgrade...)...)
+	if r.Code == 0 {
+		t.Fatalf("the apply succeeded although the migration exited 3")
+	}
+	flat := strings.Join(strings.Fields(r.Output), " ")
+	for _, w := range []string{"LiteLLM's database migration failed", "exited with code 3 (Essential container in task exited)",
+		"aws logs tail /ecs/" + stack + "-litellm --log-stream-names migrate/migrate/", "the service was not changed"} {
+		if !strings.Contains(flat, w) {
+			t.Errorf("the failed apply does not say %q:\n%s", w, tailOf(r.Output))
+		}
+	}
+	if after := service(); after != before {
+		t.Errorf("the service moved to %s although the migration failed (was %s)", after, before)
+	}
+	if err := srv.ResetTaskOutcome(family); err != nil {
+		t.Fatal(err)
+	}
+	tf.Must(t, d, 10*time.Minute, append([]string{"apply", "-input=false", "-auto-approve"}, upgrade...)...)
+	if after := service(); after == before {
+		t.Errorf("the service still runs %s after the migration passed", after)
+	}
+	replanEmpty(t, tf, d, upgrade)
+	return upgrade
+}
+
+// baselineOverride carries the emulator's provider settings and the state file of today's synthesized stack
+// over to the baseline, so the two are applied to the same place.
+const baselineOverride = "zz_baseline_override.tf.json"
+
+func useBaseline(t *testing.T, d, baseline string, current []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "baseline-f40f5be", baseline+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cur map[string]any
+	if err := json.Unmarshal(current, &cur); err != nil {
+		t.Fatal(err)
+	}
+	override, _ := json.Marshal(map[string]any{
+		"provider":  cur["provider"],
+		"terraform": map[string]any{"backend": cur["terraform"].(map[string]any)["backend"]},
+	})
+	writeFile(t, filepath.Join(d, "cdk.tf.json"), raw)
+	writeFile(t, filepath.Join(d, baselineOverride), override)
+}
+
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type resourceChange struct {
+	Address string
+	Type    string
+	Change  struct {
+		Actions []string
+		After   map[string]any
+	}
+}
+
+func planChanges(t *testing.T, shown string) []resourceChange {
+	t.Helper()
+	var plan struct {
+		ResourceChanges []resourceChange `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(shown), &plan); err != nil {
+		t.Fatal(err)
+	}
+	return plan.ResourceChanges
+}
+
+func replanEmpty(t *testing.T, tf *tftest.Terraform, d string, vars []string) {
+	t.Helper()
+	r := tf.Run(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-detailed-exitcode"}, vars...)...)
+	if r.Code != 0 {
+		t.Errorf("re-plan after apply is not empty (exit %d):\n%s", r.Code, tailOf(r.Output))
+	}
+}
+
+// secretValues reads the stack's secrets back from the emulator, by name suffix.
+func secretValues(t *testing.T, srv *emulator.Server, stack string, suffixes []string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, s := range suffixes {
+		v, _ := awsQuery(t, srv, "secretsmanager", "get-secret-value", "--secret-id", stack+"-"+s)["SecretString"].(string)
+		if v == "" {
+			t.Errorf("secret %s-%s has no value", stack, s)
+		}
+		out[s] = v
+	}
+	if u, err := url.Parse(out["database-url"]); err == nil && u.User != nil {
+		out["database password"], _ = u.User.Password()
+	}
+	return out
+}
+
+// assertNoSecrets: no secret value is in the state file, a saved plan, or `terraform show -json`.
+func assertNoSecrets(t *testing.T, tf *tftest.Terraform, d string, tc lifecycleCase, values map[string]string, vars []string) {
+	t.Helper()
+	state, err := os.ReadFile(filepath.Join(d, "..", "..", "..", "terraform."+tc.stack+".emulator.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.Must(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-out=saved.tfplan"}, vars...)...)
+	saved, err := os.ReadFile(filepath.Join(d, "saved.tfplan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := map[string]string{
+		"the state file":              string(state),
+		"a saved plan":                string(unzipAll(t, saved)),
+		"terraform show -json (plan)": tf.Must(t, d, 2*time.Minute, "show", "-json", "saved.tfplan"),
+		"terraform show -json":        tf.Must(t, d, 2*time.Minute, "show", "-json"),
+		"terraform output":            tf.Must(t, d, time.Minute, "output"),
+	}
+	for name, v := range values {
+		if v == "" || slices.Contains(tc.inState, name) {
+			continue
+		}
+		for where, text := range places {
+			if strings.Contains(text, v) {
+				t.Errorf("the %s is in %s", name, where)
+			}
+		}
+	}
+}
+
+// unzipAll returns every file of a saved plan (a zip archive) concatenated.
+func unzipAll(t *testing.T, b []byte) []byte {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("a saved plan is a zip archive: %v", err)
+	}
+	var all []byte
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := io.ReadAll(r)
+		r.Close()
+		all = append(all, c...)
+	}
+	return all
 }
 
 // TestCdktfDeployDestroy goes the user's way: the real cdktf CLI deploys litellm-benchmark into the
@@ -195,7 +449,8 @@ func TestCdktfDeployDestroy(t *testing.T) {
 		}
 		return string(b)
 	}
-	secrets := []string{"--var", "master_key=" + goodMasterKey, "--var", "db_password=" + goodDBPassword, "--var", "deletion_protection=false"}
+	// No secret given: they are generated inside AWS.
+	secrets := []string{"--var", "deletion_protection=false"}
 
 	// As ./help deploy does: synthesize and init first, so cdktf finds a provider lock file written from the
 	// local mirror and does not ask the (unreachable) registry for one.
@@ -209,11 +464,13 @@ func TestCdktfDeployDestroy(t *testing.T) {
 			t.Errorf("cdktf output lacks %q:\n%s", want, outputs)
 		}
 	}
-	if strings.Contains(outputs, goodMasterKey) || strings.Contains(outputs, goodDBPassword) {
-		t.Errorf("cdktf output shows a secret")
+	for name, v := range secretValues(t, srv, "litellm-benchmark", []string{"master-key", "salt-key", "database-url"}) {
+		if strings.Contains(outputs, v) {
+			t.Errorf("cdktf output shows the %s", name)
+		}
 	}
 	got := footprintOf(t, srv, "litellm-benchmark")
-	if got.clusters != 1 || got.services != 1 || got.desiredCount != 4 || got.databases != 1 || got.secrets != 2 {
+	if got.clusters != 1 || got.services != 1 || got.desiredCount != 4 || got.databases != 1 || got.secrets != 3 {
 		t.Errorf("in the emulator after cdktf deploy: %+v", got)
 	}
 	run(25*time.Minute, append([]string{"destroy", "litellm-benchmark", "--skip-synth", "--auto-approve", "--output", out}, secrets...)...)

@@ -29,11 +29,11 @@ var envSettings = []struct {
 		p.HostedZoneID = v
 		return nil
 	}},
-	{"LITELLM_KMS_KEY_ARN", "customer-managed KMS key for the log groups, secrets and Redis (its policy must let those services use it)", func(p *Profile, v string) error {
+	{"LITELLM_KMS_KEY_ARN", "your own customer-managed KMS key instead of the stack's, for the log groups, secrets, alarm topic and Redis (its policy must let those services use it)", func(p *Profile, v string) error {
 		p.KMSKeyArn = v
 		return nil
 	}},
-	{"LITELLM_ALB_ACCESS_LOGS_BUCKET", "S3 bucket (allowing ELB log delivery) for the load balancer's access logs", func(p *Profile, v string) error {
+	{"LITELLM_ALB_ACCESS_LOGS_BUCKET", "existing S3 bucket (allowing ELB log delivery) for the load balancer's access logs, instead of the stack's log bucket", func(p *Profile, v string) error {
 		p.ALBAccessLogsBucket = v
 		return nil
 	}},

@@ -36,7 +36,8 @@ type Profile struct {
 	NatGatewayPerZone bool
 	// AllowedCIDRs may reach the load balancer. Default: anywhere.
 	AllowedCIDRs []string
-	// Image is the LiteLLM image. Default: ghcr.io/berriai/litellm-database:main-stable.
+	// Image is the default of the litellm_image variable: a pinned LiteLLM image. Default:
+	// proxyservice.DefaultImage.
 	Image string
 	// LiteLLMConfig is a config.yaml to serve instead of the benchmark's fake-openai-endpoint model.
 	// Default: proxyservice.BenchmarkConfig.
@@ -118,6 +119,9 @@ func (p Profile) WithDefaults() Profile {
 	if p.TaskMemoryMiB == 0 {
 		p.TaskMemoryMiB = proxyservice.DefaultMemoryMiB
 	}
+	if p.Image == "" {
+		p.Image = proxyservice.DefaultImage
+	}
 	if p.DBInstanceClass == "" {
 		p.DBInstanceClass = database.DefaultInstanceClass
 	}
@@ -142,6 +146,9 @@ func (p Profile) Validate() error {
 	checkState(&errs, p.StateBucket, p.StateLockTable)
 	if p.Endpoint != "" && p.StateBucket != "" {
 		errs.Addf("Endpoint %q with StateBucket %q: allowed one or the other; an emulated stack keeps its state in a local file", p.Endpoint, p.StateBucket)
+	}
+	if msg := proxyservice.CheckImage(p.Image); msg != "" {
+		errs.Addf("Image %s", msg)
 	}
 	errs.Range("DesiredTaskCount", float64(p.DesiredTaskCount), proxyservice.MinTasks, proxyservice.MaxTasks)
 	errs.Range("WorkersPerTask", float64(p.WorkersPerTask), proxyservice.MinWorkers, proxyservice.MaxWorkers)

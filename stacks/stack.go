@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -10,19 +11,24 @@ import (
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
+	"litellm-aws/constructs/encryption"
 	"litellm-aws/constructs/loadbalancer"
+	"litellm-aws/constructs/loadgen"
+	"litellm-aws/constructs/logbucket"
 	"litellm-aws/constructs/monitoring"
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/writeonly"
 )
 
-// ProviderVersion accepts the whole AWS provider 5.x line from the version the Go bindings were generated
-// for; the lock file written by `terraform init` records the exact version used.
-const ProviderVersion = ">= 5.84.0, < 6.0.0"
+// ProviderVersion is the hashicorp/aws line the stacks need: write-only arguments and ephemeral resources
+// keep every secret out of the state (internal/writeonly). The Go bindings are older (5.84); what they lack
+// is written as overrides there.
+const ProviderVersion = writeonly.ProviderVersion
 
-// TerraformVersion is the Terraform CLI the stacks need: preconditions with references in their messages,
-// and the 1.5.7 fallback that ./help builds when no terraform is on PATH.
-const TerraformVersion = ">= 1.5.7"
+// TerraformVersion is the Terraform CLI the stacks need: ephemeral values and write-only arguments (1.11).
+// ./help builds this version when no terraform on PATH is new enough.
+const TerraformVersion = writeonly.TerraformVersion
 
 // New builds one profile's stack. It checks everything first and returns every problem at once; on error
 // the caller must not synthesize.
@@ -42,6 +48,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	dbProps := database.Props{
 		Name:               p.StackName,
 		Password:           vars.DBPassword,
+		PasswordVersion:    vars.DBPasswordVersion,
 		InstanceClass:      vars.DBInstanceClass,
 		MultiAZ:            p.DBMultiAZ,
 		DeletionProtection: vars.DeletionProtection,
@@ -58,16 +65,19 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		WebACLArn:          p.WebACLArn,
 	}
 	svcProps := proxyservice.Props{
-		Name:           p.StackName,
-		Region:         p.Region,
-		MasterKey:      vars.MasterKey,
-		Image:          p.Image,
-		DesiredCount:   vars.DesiredTaskCount,
-		WorkersPerTask: vars.WorkersPerTask,
-		CPU:            vars.TaskCPU,
-		MemoryMiB:      vars.TaskMemory,
-		Config:         p.LiteLLMConfig,
-		KMSKeyArn:      p.KMSKeyArn,
+		Name:               p.StackName,
+		Region:             p.Region,
+		MasterKey:          vars.MasterKey,
+		MasterKeyVersion:   vars.MasterKeyVersion,
+		Image:              vars.Image,
+		Endpoint:           p.Endpoint,
+		DeletionProtection: vars.DeletionProtection,
+		DesiredCount:       vars.DesiredTaskCount,
+		WorkersPerTask:     vars.WorkersPerTask,
+		CPU:                vars.TaskCPU,
+		MemoryMiB:          vars.TaskMemory,
+		Config:             p.LiteLLMConfig,
+		KMSKeyArn:          p.KMSKeyArn,
 
 		Autoscaling:                  p.Autoscaling,
 		MinCount:                     vars.MinTaskCount,
@@ -81,12 +91,25 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		cacheProps = cache.Props{Name: p.StackName, AuthToken: vars.RedisAuthToken, NodeType: vars.RedisNodeType, KMSKeyArn: p.KMSKeyArn}
 		cacheErr = cacheProps.WithDefaults().Validate()
 	}
-	monProps := monitoring.Props{Name: p.StackName, Region: p.Region, AlarmEmail: vars.AlarmEmail}
+	monProps := monitoring.Props{Name: p.StackName, Region: p.Region, AlarmEmail: vars.AlarmEmail, KMSKeyArn: p.KMSKeyArn}
+	keyProps := encryption.Props{Name: p.StackName, Region: p.Region,
+		// The stack's key takes over the alarm topic's key of stacks deployed before it had one.
+		MovedFromKey: encryption.MonitoringTopicKeyAddress, MovedFromAlias: encryption.MonitoringTopicKeyAliasAddress}
+	logProps := logbucket.Props{Name: p.StackName, Region: p.Region, AccountID: accountOf(p.KMSKeyArn)}
+	// The service is checked against the load balancer it will sit behind (keep-alive against idle timeout).
+	svcCheck := svcProps
+	svcCheck.LoadBalancer = &loadbalancer.LoadBalancer{IdleTimeoutSeconds: lbProps.WithDefaults().IdleTimeoutSeconds}
+	if p.KMSKeyArn == "" {
+		monProps.KMSKeyArn = placeholderKeyArn
+		logProps.AccountID = placeholderAccount
+	}
 	if err := errors.Join(p.Validate(), cacheErr, monProps.WithDefaults().Validate(),
+		keyProps.WithDefaults().Validate(),
+		logProps.WithDefaults().Validate(),
 		netProps.WithDefaults().Validate(),
 		dbProps.WithDefaults().Validate(),
 		lbProps.WithDefaults().Validate(),
-		svcProps.WithDefaults().Validate(),
+		svcCheck.WithDefaults().Validate(),
 	); err != nil {
 		return nil, err
 	}
@@ -107,29 +130,69 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	}
 	provider.NewAwsProvider(stack, jsii.String("aws"), providerConfig)
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(ProviderVersion))
-	// 1.5.7 is the oldest Terraform this project is tested with (and the last MPL release, its fallback).
 	stack.AddOverride(jsii.String("terraform.required_version"), jsii.String(TerraformVersion))
 	backend(stack, p)
+
+	// One customer-managed key per stack encrypts every secret, log group and the alarm topic, unless
+	// LITELLM_KMS_KEY_ARN brings one.
+	var key *encryption.Key
+	kmsKeyArn := p.KMSKeyArn
+	if kmsKeyArn == "" {
+		key = encryption.New(stack, "encryption", keyProps)
+		kmsKeyArn = *key.Arn
+		logProps.AccountID = *key.AccountID
+	}
+	// Not Redis: ElastiCache cannot change the key of a running replication group (kms_key_id forces a new
+	// one), so Redis keeps AWS-managed encryption unless LITELLM_KMS_KEY_ARN is set from the start.
+	netProps.KMSKeyArn, dbProps.KMSKeyArn, svcProps.KMSKeyArn, monProps.KMSKeyArn = kmsKeyArn, kmsKeyArn, kmsKeyArn, kmsKeyArn
+	logs := logbucket.New(stack, "logs", logProps)
+	lbProps.LogBucket = logs
 
 	net := network.New(stack, "network", netProps)
 	dbProps.Network = net
 	db := database.New(stack, "database", dbProps)
 	lbProps.Network = net
 	lb := loadbalancer.New(stack, "load-balancer", lbProps)
+	if key != nil {
+		// The key policy names the account; the target group's ARN carries it and does not use the key.
+		key.AccountFrom(*lb.TargetGroupArn)
+	}
 	svcProps.Network, svcProps.LoadBalancer, svcProps.Database = net, lb, db
 	if p.Redis {
 		svcProps.Redis = cache.New(stack, "redis", net, cacheProps)
 	}
 	svc := proxyservice.New(stack, "proxy", svcProps)
+	logs.LogServerAccess("config-bucket-logging", *svc.ConfigBucket, logbucket.S3Prefix("config"))
 	monProps.Service, monProps.LoadBalancer, monProps.Database = svc, lb, db
 	mon := monitoring.New(stack, "monitoring", monProps)
 
-	outputs(stack, lb, db, svc, mon, svcProps.Redis)
+	// The load generator: what ./help benchmark starts; nothing of it runs until then.
+	gen := loadgen.New(stack, "loadgen", loadgen.Props{
+		Name: p.StackName, Region: p.Region, Network: net, LoadBalancer: lb, KMSKeyArn: kmsKeyArn,
+		MasterKeySecretArn: svc.MasterKeySecretArn, ReportBucket: logs.Bucket, ReportBucketArn: logs.Arn,
+		Profile: loadgen.ProfileOf(p.StackName),
+	})
+
+	outputs(stack, lb, db, svc, mon, svcProps.Redis, gen)
 	return stack, nil
 }
 
+// Stand-ins for values that exist only once the stack's key does, so that the props can be checked first.
+const (
+	placeholderKeyArn  = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"
+	placeholderAccount = "000000000000"
+)
+
+// accountOf is the account of a KMS key ARN, or "" when there is none.
+func accountOf(arn string) string {
+	if parts := strings.Split(arn, ":"); len(parts) >= 5 {
+		return parts[4]
+	}
+	return ""
+}
+
 func outputs(stack cdktf.TerraformStack, lb *loadbalancer.LoadBalancer, db *database.Database, svc *proxyservice.ProxyService,
-	mon *monitoring.Monitoring, redis *cache.Cache) {
+	mon *monitoring.Monitoring, redis *cache.Cache, gen *loadgen.LoadGen) {
 	out := func(name, description string, value *string) {
 		cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{
 			Value:       value,
@@ -147,6 +210,18 @@ func outputs(stack cdktf.TerraformStack, lb *loadbalancer.LoadBalancer, db *data
 	out("config_bucket_name", "S3 bucket holding LiteLLM's config.yaml", svc.ConfigBucket)
 	out("dashboard_url", "CloudWatch dashboard of the stack's key metrics (ECS, ALB, RDS)", jsii.String(mon.DashboardURL))
 	out("alarm_topic_arn", "SNS topic the stack's alarms publish to: subscribe more endpoints here", mon.TopicArn)
+	// --- load generator outputs, read by ./help benchmark (terraform output -json)
+	out("loadgen_repository_url", "ECR repository of the load tester's image: ./help benchmark pushes to it", gen.RepositoryURL)
+	out("loadgen_task_family", "Task definition family of the load generator: ./help benchmark registers a revision with the pushed image and runs it in cluster_name", jsii.String(gen.TaskFamily))
+	out("loadgen_log_group_name", "CloudWatch log group of the load generator: aws logs tail <this> --log-stream-names loadgen/loadgen/<task id>", jsii.String(gen.LogGroupName))
+	out("loadgen_security_group_id", "Security group of the load generator's task: out to the load balancer's listener ports only", gen.SecurityGroupID)
+	cdktf.NewTerraformOutput(stack, jsii.String("private_subnet_ids"), &cdktf.TerraformOutputConfig{
+		Value:       gen.SubnetIDs,
+		Description: jsii.String("Private subnets (out through NAT) the load generator and the LiteLLM tasks run in"),
+	})
+	out("benchmark_report_bucket", "S3 bucket (the stack's log bucket) the load generator puts its reports in, under benchmark_report_prefix", gen.ReportBucket)
+	out("benchmark_report_prefix", "Key prefix of the load generator's reports in benchmark_report_bucket; the task role may write nowhere else", jsii.String(gen.ReportPrefix))
+	// --- end load generator outputs
 	if redis != nil {
 		out("redis_endpoint", "Redis primary endpoint (TLS, port 6379), reachable only from the LiteLLM tasks", redis.Address)
 	}

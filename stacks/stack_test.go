@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -21,6 +22,9 @@ import (
 )
 
 func TestMain(m *testing.M) { synthtest.Main(m) }
+
+// proxyTask is the LiteLLM task definition's logical id: the same as in every stack deployed so far.
+const proxyTask = "proxy_task_5B0FB4A4"
 
 var (
 	// jsiiMu serializes calls into jsii from the tests that run in parallel: its runtime is not safe
@@ -99,8 +103,11 @@ func TestProfiles(t *testing.T) {
 			if svc["desired_count"] != "${var.desired_task_count}" {
 				t.Errorf("desired_count = %v, want the variable", svc["desired_count"])
 			}
-			td := doc.One(t, *ecstaskdefinition.EcsTaskDefinition_TfResourceType())
-			if td["cpu"] != "${var.task_cpu}" || td["memory"] != "${var.task_memory}" || !strings.Contains(td["container_definitions"].(string), `"--num_workers","${var.num_workers_per_task}"`) {
+			td := doc.Where(*ecstaskdefinition.EcsTaskDefinition_TfResourceType(), map[string]any{"family": name + "-litellm"})[proxyTask]
+			if td == nil {
+				t.Fatalf("no task definition %s-litellm (logical id %s)", name, proxyTask)
+			}
+			if td["cpu"] != "${var.task_cpu}" || td["memory"] != "${var.task_memory}" || !strings.Contains(td["container_definitions"].(string), `--num_workers ${var.num_workers_per_task} `) {
 				t.Errorf("task sizes are not the variables: cpu %v memory %v", td["cpu"], td["memory"])
 			}
 			db := doc.One(t, *dbinstance.DbInstance_TfResourceType())
@@ -112,8 +119,10 @@ func TestProfiles(t *testing.T) {
 			if !strings.Contains(provider, `"region":"us-east-1"`) || !strings.Contains(provider, `"Stack":"`+name+`"`) {
 				t.Errorf("provider = %s", provider)
 			}
-			if v := synthtest.JSON(doc.Raw()["terraform"]); !strings.Contains(v, `"version":">= 5.84.0, < 6.0.0"`) {
-				t.Errorf("provider version constraint: %s", v)
+			// Write-only arguments and ephemeral values: Terraform 1.11, a 5.x provider that has them.
+			if v := synthtest.JSON(doc.Raw()["terraform"]); !strings.Contains(v, `"version":">= 5.100.0, < 6.0.0"`) ||
+				!strings.Contains(v, `"required_version":">= 1.11.0"`) {
+				t.Errorf("version constraints: %s", v)
 			}
 		})
 	}
@@ -142,7 +151,8 @@ func TestSynthIsDeterministic(t *testing.T) {
 func TestVariables(t *testing.T) {
 	doc := synth(t, stacks.Benchmark())
 	vars := doc.Block("variable")
-	want := []string{"alarm_email", "db_instance_class", "db_password", "deletion_protection", "desired_task_count", "master_key", "num_workers_per_task", "task_cpu", "task_memory"}
+	want := []string{"alarm_email", "db_instance_class", "db_password", "db_password_version", "deletion_protection", "desired_task_count",
+		"litellm_image", "master_key", "master_key_version", "num_workers_per_task", "task_cpu", "task_memory"}
 	if got := synthtest.Names(vars); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("variables = %v, want %v", got, want)
 	}
@@ -156,12 +166,12 @@ func TestVariables(t *testing.T) {
 		}
 		switch {
 		case sensitive:
-			// Required (no default) and checked by a precondition rather than a validation block, which
-			// Terraform would print the value of.
-			if _, has := v["default"]; has || v["validation"] != nil {
-				t.Errorf("sensitive variable %s has a default or a validation block: %v", name, v)
+			// Optional (null: generated), ephemeral (never in a plan or the state), and checked by a
+			// precondition rather than a validation block, which Terraform would print the value of.
+			if d, has := v["default"]; !has || d != nil || v["nullable"] != true || v["ephemeral"] != true || v["validation"] != nil {
+				t.Errorf("secret variable %s is not optional, ephemeral and free of validation blocks: %v", name, v)
 			}
-			if !strings.Contains(doc.JSON, `can(regex(`) || !strings.Contains(doc.JSON, `var.`+name+`))}`) {
+			if !strings.Contains(doc.JSON, `(var.`+name+` != null) ? can(regex(`) {
 				t.Errorf("no precondition checks %s", name)
 			}
 		case name == "deletion_protection":
@@ -212,35 +222,61 @@ func TestOutputs(t *testing.T) {
 	}
 }
 
-// TestSecretsFlow lists every place the two secrets are referenced: only where they must be, never in an
-// output, a task definition or an environment variable.
+// TestSecretsFlow lists every place the secret inputs and the generated values are referenced: only the
+// write-only arguments that store them and the preconditions that check them; never an output, a task
+// definition, an environment variable or any attribute Terraform records.
 func TestSecretsFlow(t *testing.T) {
 	for _, p := range stacks.All() {
 		doc := synth(t, p)
-		for _, secret := range []string{"var.master_key", "var.db_password"} {
+		// The locals that carry each generated value (writeonly.RandomPassword).
+		generated := map[string]string{}
+		for name, v := range doc.RawLocals() {
+			if s, _ := v.(string); strings.HasPrefix(s, "${ephemeral.aws_secretsmanager_random_password.") {
+				generated[name] = s
+			}
+		}
+		if len(generated) != 3 {
+			t.Errorf("%s: %d generated values, want 3 (master key, salt key, database password): %v", p.StackName, len(generated), generated)
+		}
+		refs := map[string]string{
+			"var.master_key":  "aws_secretsmanager_secret_version.lifecycle,aws_secretsmanager_secret_version.secret_string_wo",
+			"var.db_password": "aws_db_instance.lifecycle,aws_db_instance.password_wo,aws_secretsmanager_secret_version.secret_string_wo",
+		}
+		for local := range generated {
+			want := "aws_secretsmanager_secret_version.secret_string_wo"
+			if strings.HasSuffix(strings.TrimSuffix(local, local[strings.LastIndex(local, "_"):]), "db_password") {
+				want = "aws_db_instance.password_wo,aws_secretsmanager_secret_version.secret_string_wo"
+			}
+			refs["local."+local] = want
+		}
+		for ref, want := range refs {
+			// A whole reference: var.master_key, not var.master_key_version.
+			re := regexp.MustCompile(regexp.QuoteMeta(ref) + `\b[^_]`)
 			var places []string
 			for typ, rs := range doc.Raw()["resource"].(map[string]any) {
-				for name, r := range rs.(map[string]any) {
+				for _, r := range rs.(map[string]any) {
 					for attr, v := range r.(map[string]any) {
-						if strings.Contains(synthtest.JSON(v), secret) {
+						if re.MatchString(synthtest.JSON(v)) {
 							places = append(places, typ+"."+attr)
-							_ = name
 						}
 					}
 				}
 			}
 			for _, block := range []string{"output", "locals"} {
-				if strings.Contains(synthtest.JSON(doc.Raw()[block]), secret) {
+				if re.MatchString(synthtest.JSON(doc.Raw()[block])) {
 					places = append(places, block)
 				}
 			}
 			sort.Strings(places)
-			want := map[string]string{
-				"var.master_key":  "aws_secretsmanager_secret_version.lifecycle,aws_secretsmanager_secret_version.secret_string",
-				"var.db_password": "aws_db_instance.lifecycle,aws_db_instance.password,aws_secretsmanager_secret_version.secret_string",
-			}[secret]
+			places = slices.Compact(places)
 			if got := strings.Join(places, ","); got != want {
-				t.Errorf("%s: %s is used in %s, want only %s", p.StackName, secret, got, want)
+				t.Errorf("%s: %s is used in %s, want only %s", p.StackName, ref, got, want)
+			}
+		}
+		// No attribute that Terraform records holds a secret: the plain forms are gone.
+		for _, forbidden := range []string{`"password":`, `"secret_string":`} {
+			if strings.Contains(doc.JSON, forbidden) {
+				t.Errorf("%s: the synthesized stack has %s", p.StackName, forbidden)
 			}
 		}
 	}
@@ -266,7 +302,7 @@ func TestProfileValidation(t *testing.T) {
 		}, "18 tasks x 1 workers x 5 connections = 90, but the database allows 89"},
 		{"zone", func(p *stacks.Profile) { p.AvailabilityZones = []string{"us-east-1a", "us-west-2b"} }, `zone "us-west-2b" is not in region us-east-1`},
 		{"allowed CIDR", func(p *stacks.Profile) { p.AllowedCIDRs = []string{"10.1.2.3/8"} }, `AllowedCIDRs "10.1.2.3/8" has host bits set`},
-		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image "not an image" is not a container image reference`},
+		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image "not an image" is not a pinned image`},
 		{"config", func(p *stacks.Profile) { p.LiteLLMConfig = "model_list: []" }, "Config: model_list is missing or empty"},
 		{"endpoint off this machine", func(p *stacks.Profile) { p.Endpoint = "http://10.0.0.5:4566" }, `Endpoint "http://10.0.0.5:4566" (LITELLM_AWS_ENDPOINT) is not on this machine: allowed loopback addresses only`},
 		{"endpoint not a URL", func(p *stacks.Profile) { p.Endpoint = "127.0.0.1:4566" }, `Endpoint "127.0.0.1:4566" (LITELLM_AWS_ENDPOINT) is not a URL`},
@@ -307,10 +343,13 @@ func serviceOf(typ string) string {
 	for prefix, svc := range map[string]string{
 		"aws_vpc": "ec2", "aws_subnet": "ec2", "aws_internet_gateway": "ec2", "aws_nat_gateway": "ec2", "aws_eip": "ec2",
 		"aws_route": "ec2", "aws_security_group": "ec2", "aws_default_security_group": "ec2", "aws_flow_log": "ec2",
+		"aws_ecr_": "ecr", // the load generator's repository (constructs/loadgen)
 		"aws_ecs_": "ecs", "aws_lb": "elbv2", "aws_db_": "rds", "aws_iam_": "iam", "aws_s3_": "s3",
 		"aws_secretsmanager_": "secretsmanager", "aws_cloudwatch_log_": "logs", "aws_cloudwatch_metric_alarm": "cloudwatch",
 		"aws_cloudwatch_dashboard": "cloudwatch", "aws_elasticache_": "elasticache", "aws_appautoscaling_": "appautoscaling",
 		"aws_sns_": "sns", "aws_kms_": "kms", "aws_route53_": "route53", "aws_acm_": "acm", "aws_wafv2_": "wafv2",
+		// Terraform's own: no AWS endpoint (the migration's aws CLI gets the emulator's through its environment).
+		"terraform_data": "none",
 	} {
 		if strings.HasPrefix(typ, prefix) {
 			return svc
@@ -334,6 +373,9 @@ func TestEmulatorEndpoint(t *testing.T) {
 	endpoints := aws["endpoints"].([]any)[0].(map[string]any)
 	for _, typ := range doc.Types() {
 		svc := serviceOf(typ)
+		if svc == "none" {
+			continue
+		}
 		if svc == "" {
 			t.Errorf("resource type %s: which endpoint serves it? add it to serviceOf and to the emulate switch", typ)
 			continue

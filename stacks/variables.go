@@ -13,13 +13,17 @@ import (
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/monitoring"
 	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/writeonly"
 )
 
 // variables are the stack's deploy-time inputs, named as in the seed's Terraform option. Each holds a
 // Terraform token that the constructs take in place of a literal.
 type variables struct {
 	MasterKey          string
+	MasterKeyVersion   float64
 	DBPassword         string
+	DBPasswordVersion  float64
+	Image              string
 	DesiredTaskCount   float64
 	WorkersPerTask     float64
 	TaskCPU            float64
@@ -52,13 +56,28 @@ func newVariables(stack constructs.Construct, p Profile) variables {
 	sort.Ints(memories)
 
 	v := variables{
-		// The sensitive inputs have no validation block: Terraform (1.11) prints the value of a variable that
-		// fails validation, sensitive or not. Their rules are preconditions on the resources that use them
-		// (the master key secret, the database), which plan checks just the same without showing the value.
-		MasterKey: *variable(stack, "master_key", "string", nil, true,
-			"LiteLLM master key (admin API key), stored in Secrets Manager as <stack>-master-key: "+proxyservice.MasterKeyRule+".").StringValue(),
-		DBPassword: *variable(stack, "db_password", "string", nil, true,
-			"Password of the database's litellm user: "+database.PasswordRule+".").StringValue(),
+		// The secrets are optional and ephemeral: unset, they are generated inside AWS; given, they reach AWS
+		// only through write-only arguments, never the state or a plan. They have no validation block:
+		// Terraform (1.11) prints the value of a variable that fails validation, sensitive or not. Their rules
+		// are preconditions on the resources that use them, which plan checks without showing the value.
+		MasterKey: *secretVariable(stack, "master_key",
+			"Bring your own LiteLLM master key (admin API key): "+proxyservice.MasterKeyRule+". Default: generated inside AWS "+
+				"at the first apply and kept in Secrets Manager as <stack>-master-key. Ephemeral: never stored in the state.").StringValue(),
+		MasterKeyVersion: *variable(stack, "master_key_version", "number", proxyservice.DefaultMasterKeyVersion, false,
+			"Raise by one to rotate the master key; the next deploy writes a new one (generated, or master_key) and rolls the tasks.",
+			positiveWhole("master_key_version")).NumberValue(),
+		DBPassword: *secretVariable(stack, "db_password",
+			"Bring your own password for the database's litellm user: "+database.PasswordRule+". Default: generated inside AWS "+
+				"at the first apply and written only to the database and the <stack>-database-url secret. Ephemeral: never stored in the state.").StringValue(),
+		DBPasswordVersion: *variable(stack, "db_password_version", "number", 1, false,
+			"Raise by one to rotate the database password; the next deploy writes a new one to the database and the URL secret, and rolls the tasks.",
+			positiveWhole("db_password_version")).NumberValue(),
+		Image: *variable(stack, "litellm_image", "string", p.Image, false,
+			"LiteLLM container image, pinned to a release. Changing it runs the database migration task, then rolls the service.",
+			rule{
+				fmt.Sprintf("can(regex(%s, var.litellm_image))", hclString(proxyservice.ImagePattern)),
+				"litellm_image = \"${var.litellm_image}\" is not a pinned image: allowed " + proxyservice.ImageRule + ".",
+			}).StringValue(),
 		DesiredTaskCount: *variable(stack, "desired_task_count", "number", p.DesiredTaskCount, false,
 			"Number of LiteLLM tasks (the seed's DesiredTaskCount).",
 			wholeNumber("desired_task_count", proxyservice.MinTasks, proxyservice.MaxTasks)).NumberValue(),
@@ -136,6 +155,27 @@ func variable(stack constructs.Construct, name, typ string, def any, sensitive b
 		config.Validation = &validations
 	}
 	return cdktf.NewTerraformVariable(stack, jsii.String(name), config)
+}
+
+// secretVariable declares an optional secret input: sensitive, ephemeral, null unless given.
+func secretVariable(stack constructs.Construct, name, description string) cdktf.TerraformVariable {
+	v := cdktf.NewTerraformVariable(stack, jsii.String(name), &cdktf.TerraformVariableConfig{
+		Type:        jsii.String("string"),
+		Description: jsii.String(description),
+		Sensitive:   jsii.Bool(true),
+		Nullable:    jsii.Bool(true),
+	})
+	// An explicit null default makes the variable optional (cdktf leaves a nil Default out).
+	v.AddOverride(jsii.String("default"), cdktf.Token_NullValue())
+	writeonly.Ephemeral(v)
+	return v
+}
+
+func positiveWhole(name string) rule {
+	return rule{
+		fmt.Sprintf("var.%[1]s == floor(var.%[1]s) && var.%[1]s >= 1 && var.%[1]s <= %[2]d", name, proxyservice.MaxSecretVersion),
+		fmt.Sprintf("%[1]s = ${var.%[1]s} is not a positive whole number: allowed 1-%[2]d; raise it by one to rotate.", name, proxyservice.MaxSecretVersion),
+	}
 }
 
 func wholeNumber(name string, min, max int) rule {

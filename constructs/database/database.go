@@ -16,6 +16,7 @@ import (
 
 	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/writeonly"
 )
 
 // Database is the RDS instance and the secret that tells clients how to reach it.
@@ -127,11 +128,8 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	instance.AddOverride(jsii.String("password_wo"), jsii.String(password))
 	instance.AddOverride(jsii.String("password_wo_version"), generation)
 	if p.Password != "" {
-		instance.AddOverride(jsii.String("lifecycle.precondition"), []map[string]any{{
-			"condition": cdktf.Op_Or(isNull(p.Password), cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(PasswordPattern), jsii.String(p.Password)))),
-			"error_message": "db_password (not shown, it is sensitive) does not meet RDS's rules: allowed " + PasswordRule +
-				", or leave it unset to have one generated.",
-		}})
+		instance.AddOverride(jsii.String("lifecycle.precondition"), writeonly.CheckGiven(p.Password, PasswordPattern,
+			"db_password (not shown, it is sensitive) does not meet RDS's rules: allowed "+PasswordRule+", or leave it unset to have one generated."))
 	}
 
 	// TLS is required by the client as well as by the server (rds.force_ssl): LiteLLM keeps sslmode when it adds

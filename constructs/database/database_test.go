@@ -263,7 +263,7 @@ func TestWriteOnlyPassword(t *testing.T) {
 	}{
 		{"generated", nil, func(g string) string { return "${local." + g + "}" }, false},
 		{"bring your own", func(s cdktf.TerraformStack, p *database.Props) { p.Password = passwordVar(s) },
-			func(g string) string { return "${(var.db_password == null) ? local." + g + " : var.db_password}" }, true},
+			func(g string) string { return "${coalesce(var.db_password, local." + g + ")}" }, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -315,7 +315,7 @@ func TestWriteOnlyPassword(t *testing.T) {
 			}
 			if tc.wantCheck {
 				want := []any{map[string]any{
-					"condition": fmt.Sprintf(`${((var.db_password == null) || can(regex("%s", var.db_password)))}`, database.PasswordPattern),
+					"condition": fmt.Sprintf(`${(var.db_password != null) ? can(regex("%s", var.db_password)) : true}`, database.PasswordPattern),
 					"error_message": `db_password (not shown, it is sensitive) does not meet RDS's rules: allowed 8-128 printable ASCII characters except / " @ and space, ` +
 						"or leave it unset to have one generated.",
 				}}

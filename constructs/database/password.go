@@ -18,10 +18,7 @@ import (
 // in the same apply, from the same value, so what LiteLLM reads and what the database has never drift apart;
 // a replaced instance rewrites the URL too (replace_triggered_by, in New).
 func passwordOf(scope constructs.Construct, p Props, secret secretsmanagersecret.SecretsmanagerSecret) (password string, generation *float64) {
-	password = writeonly.RandomPassword(scope, strings.ReplaceAll(p.Name, "-", "_")+"_db_password", 40)
-	if p.Password != "" {
-		password = *cdktf.Token_AsString(cdktf.Fn_Conditional(isNull(p.Password), jsii.String(password), jsii.String(p.Password)), nil)
-	}
+	password = writeonly.OrGenerated(p.Password, writeonly.RandomPassword(scope, strings.ReplaceAll(p.Name, "-", "_")+"_db_password", 40))
 	g := cdktf.NewDataResource(scope, jsii.String("password-generation"), &cdktf.DataConfig{
 		TriggersReplace: &map[string]any{
 			"db_password_version": jsii.Number(p.PasswordVersion),
@@ -32,9 +29,4 @@ func passwordOf(scope constructs.Construct, p Props, secret secretsmanagersecret
 	// A whole number that is new at every replacement (write-only versions are integers).
 	g.AddOverride(jsii.String("input"), cdktf.Fn_Parseint(cdktf.Fn_Formatdate(jsii.String("YYYYMMDDhhmmss"), cdktf.Fn_Plantimestamp()), jsii.Number(10)))
 	return password, g.GetNumberAttribute(jsii.String("output"))
-}
-
-// isNull is the Terraform condition "expr == null".
-func isNull(expr string) cdktf.IResolvable {
-	return cdktf.Op_Eq(jsii.String(expr), cdktf.Token_NullValue())
 }

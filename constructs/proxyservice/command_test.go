@@ -90,7 +90,7 @@ func TestStartCommand(t *testing.T) {
 				read = append(read, m[1])
 			}
 			read = slices.Compact(slices.Sorted(slices.Values(read)))
-			if want := []string{"AWS_REGION", "CONFIG_FILE_PATH", "CONFIG_S3_BUCKET", "CONFIG_S3_KEY"}; !slices.Equal(read, want) {
+			if want := []string{"AWS_REGION", "CONFIG_FILE_PATH", "CONFIG_S3_BUCKET", "CONFIG_S3_OBJECT"}; !slices.Equal(read, want) {
 				t.Errorf("the download reads %v, want %v", read, want)
 			}
 			for _, v := range read {
@@ -100,7 +100,7 @@ func TestStartCommand(t *testing.T) {
 			}
 			for _, want := range []string{
 				"boto3.client('s3', region_name=os.environ['AWS_REGION'])",
-				"download_file(os.environ['CONFIG_S3_BUCKET'], os.environ['CONFIG_S3_KEY'], os.environ['CONFIG_FILE_PATH'])",
+				"download_file(os.environ['CONFIG_S3_BUCKET'], os.environ['CONFIG_S3_OBJECT'], os.environ['CONFIG_FILE_PATH'])",
 			} {
 				if !strings.Contains(fetch, want) {
 					t.Errorf("download lacks %q: %s", want, fetch)
@@ -118,11 +118,11 @@ func TestStartCommand(t *testing.T) {
 					t.Errorf("environment still has %s", gone)
 				}
 			}
-			wantEnv := []string{"AWS_REGION", "CONFIG_FILE_PATH", "CONFIG_S3_BUCKET", "CONFIG_S3_KEY", "LITELLM_LOG", "LITELLM_MODE"}
+			wantEnv := []string{"AWS_REGION", "CONFIG_FILE_PATH", "CONFIG_S3_BUCKET", "CONFIG_S3_OBJECT", "LITELLM_LOG", "LITELLM_MODE"}
 			if got := keys(env); !slices.Equal(got, wantEnv) {
 				t.Errorf("environment = %v, want %v", got, wantEnv)
 			}
-			if env["AWS_REGION"] != "us-east-1" || env["LITELLM_LOG"] != "ERROR" || env["LITELLM_MODE"] != "PRODUCTION" || env["CONFIG_S3_KEY"] != proxyservice.ConfigObjectKey {
+			if env["AWS_REGION"] != "us-east-1" || env["LITELLM_LOG"] != "ERROR" || env["LITELLM_MODE"] != "PRODUCTION" || env["CONFIG_S3_OBJECT"] != proxyservice.ConfigObjectKey {
 				t.Errorf("environment = %v", env)
 			}
 		})
@@ -131,7 +131,7 @@ func TestStartCommand(t *testing.T) {
 
 // TestStartCommandRuns runs the container's entry point and command with a stand-in python (the real one, with a
 // fake boto3) and a stand-in litellm that records its arguments: the config is downloaded where
-// CONFIG_FILE_PATH says, from CONFIG_S3_BUCKET/CONFIG_S3_KEY in AWS_REGION, and litellm starts on it; a failed
+// CONFIG_FILE_PATH says, from CONFIG_S3_BUCKET/CONFIG_S3_OBJECT in AWS_REGION, and litellm starts on it; a failed
 // download stops the container before litellm starts.
 func TestStartCommandRuns(t *testing.T) {
 	_, _, c := taskOf(t, build(t, nil).doc, proxyFamily)

@@ -25,12 +25,12 @@ const ConfigFilePath = "/tmp/litellm/config.yaml"
 //   - `litellm` is what the image's entrypoint runs (docker/prod_entrypoint.sh: exec litellm "$@"). python and
 //     boto3 are in the image (docker/Dockerfile.database; boto3 is a proxy requirement).
 //
-// CONFIG_S3_BUCKET and CONFIG_S3_KEY are read by this command only; LiteLLM never sees them.
+// CONFIG_S3_BUCKET and CONFIG_S3_OBJECT are read by this command only; LiteLLM never sees them.
 func startCommand(p Props, port int) string {
 	fetch := `python -c "import os, boto3; ` +
 		`os.makedirs(os.path.dirname(os.environ['CONFIG_FILE_PATH']), exist_ok=True); ` +
 		`boto3.client('s3', region_name=os.environ['AWS_REGION']).download_file(` +
-		`os.environ['CONFIG_S3_BUCKET'], os.environ['CONFIG_S3_KEY'], os.environ['CONFIG_FILE_PATH'])"`
+		`os.environ['CONFIG_S3_BUCKET'], os.environ['CONFIG_S3_OBJECT'], os.environ['CONFIG_FILE_PATH'])"`
 	litellm := strings.Join([]string{
 		"exec litellm",
 		`--config "$CONFIG_FILE_PATH"`,
@@ -47,7 +47,7 @@ func (s *ProxyService) proxyContainer(p Props, port int, config configObject, se
 		// Read by the start command and by LiteLLM's workers (see startCommand).
 		{"name": "CONFIG_FILE_PATH", "value": ConfigFilePath},
 		{"name": "CONFIG_S3_BUCKET", "value": *config.bucket},
-		{"name": "CONFIG_S3_KEY", "value": ConfigObjectKey},
+		{"name": "CONFIG_S3_OBJECT", "value": ConfigObjectKey},
 		// litellm/_logging.py: the level of LiteLLM's loggers (DEBUG otherwise).
 		{"name": "LITELLM_LOG", "value": "ERROR"},
 		// litellm/proxy/proxy_cli.py: anything but DEV skips loading a .env file.

@@ -40,7 +40,7 @@ var Contract = []Setting{
 		Does: "Where the start command writes config.yaml; each worker loads it at start-up", Source: "litellm/proxy/proxy_server.py (proxy_startup_event)"},
 	{Kind: "env", Name: "CONFIG_S3_BUCKET", Task: "proxy",
 		Does: "Bucket the start command downloads config.yaml from (LiteLLM does not read it)", Source: "this project (start command)"},
-	{Kind: "env", Name: "CONFIG_S3_KEY", Task: "proxy", Value: ConfigObjectKey,
+	{Kind: "env", Name: "CONFIG_S3_OBJECT", Task: "proxy", Value: ConfigObjectKey,
 		Does: "Object key of config.yaml in that bucket (LiteLLM does not read it)", Source: "this project (start command)"},
 	{Kind: "env", Name: "LITELLM_LOG", Task: "proxy", Value: "ERROR",
 		Does: "Level of LiteLLM's loggers (DEBUG otherwise)", Source: "litellm/_logging.py"},

@@ -83,11 +83,14 @@ func executionPolicyDocument(p Props, logGroupArn string, secretArns []string) *
 func (s *ProxyService) ecrPullPolicy(p Props, role *string) {
 	m := cdktf.Fn_Regex(jsii.String(ECRImagePattern), jsii.String(p.Image))
 	part := func(i int) string { return *cdktf.Token_AsString(cdktf.Fn_Element(m, jsii.Number(float64(i))), nil) }
-	repository := fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", part(1), part(0), part(2))
+	// A local keeps the policy plain JSON (so it can be checked); try() keeps it defined for any image, as
+	// regex() fails when the image is not in ECR (and the policy, count 0, is not created).
+	repository := cdktf.NewTerraformLocal(s.scope, jsii.String("litellm_ecr_repository_arn"), cdktf.Fn_Try(&[]any{
+		cdktf.Fn_Format(jsii.String("arn:aws:ecr:%s:%s:repository/%s"), &[]any{part(1), part(0), part(2)}), jsii.String("")}))
 	iamrolepolicy.NewIamRolePolicy(s.scope, jsii.String("execution-ecr-policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name:   jsii.String("litellm-ecr-pull"),
 		Role:   role,
-		Policy: awsiam.Policy(ecrStatements(repository)...),
+		Policy: awsiam.Policy(ecrStatements(*repository.AsString())...),
 		Count:  cdktf.Fn_Conditional(cdktf.Fn_Can(m), jsii.Number(1), jsii.Number(0)),
 	})
 }

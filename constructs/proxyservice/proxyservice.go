@@ -34,6 +34,8 @@ type ProxyService struct {
 	// MasterKeySecretName holds the master key as a plain string; SaltKeySecretName holds LITELLM_SALT_KEY.
 	MasterKeySecretName string
 	SaltKeySecretName   string
+	// MasterKeySecretArn is the master key secret's ARN, for clients that read the key (the load generator).
+	MasterKeySecretArn *string
 	// SecurityGroupID is the tasks' security group.
 	SecurityGroupID *string
 	// ConfigBucket is the S3 bucket holding ConfigObjectKey, LiteLLM's config.yaml.
@@ -84,6 +86,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
 	secrets := s.secrets(p)
+	s.MasterKeySecretArn = jsii.String(secrets.arns[0])
 
 	s.PoolLimit = s.poolLimit(p)
 	config := s.configBucket(p)

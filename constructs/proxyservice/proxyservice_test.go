@@ -672,14 +672,19 @@ func TestIAMLeastPrivilege(t *testing.T) {
 					if pol["role"] != execution["role"] {
 						t.Errorf("ECR pull policy is on %v, not the execution role", pol["role"])
 					}
-					part := func(i int) string {
-						return fmt.Sprintf(`${element(regex("%s", var.litellm_image), %d)}`, proxyservice.ECRImagePattern, i)
-					}
-					// The pattern's groups are account, region and repository.
-					repository := "arn:aws:ecr:" + part(1) + ":" + part(0) + ":repository/" + part(2)
+					// The repository's ARN is a local (so the policy stays plain JSON) built from the pattern's
+					// groups: account, region and repository.
 					pull := statementsOf(t, pol)["EcrPull"]
-					if !slices.Equal(pull.Resource, []string{repository}) {
-						t.Errorf("ECR pull on %v\nwant %s", pull.Resource, repository)
+					if len(pull.Resource) != 1 || !strings.HasPrefix(pull.Resource[0], "${local.") {
+						t.Fatalf("ECR pull on %v, want one local", pull.Resource)
+					}
+					local := strings.TrimSuffix(strings.TrimPrefix(pull.Resource[0], "${local."), "}")
+					part := func(i int) string {
+						return fmt.Sprintf(`element(regex("%s", var.litellm_image), %d)`, proxyservice.ECRImagePattern, i)
+					}
+					want := fmt.Sprintf(`${try(format("arn:aws:ecr:%%s:%%s:repository/%%s", %s, %s, %s), "")}`, part(1), part(0), part(2))
+					if got := doc.RawLocals()[local]; got != want {
+						t.Errorf("the repository ARN local = %v\nwant %s", got, want)
 					}
 				}
 			}
@@ -821,8 +826,8 @@ func TestConfigReachesTheContainer(t *testing.T) {
 	if env["CONFIG_S3_BUCKET"] != ref(*s3bucket.S3Bucket_TfResourceType(), bucket, "bucket") || obj["bucket"] != ref(*s3bucket.S3Bucket_TfResourceType(), bucket, "id") {
 		t.Errorf("the container reads bucket %v, the config is in %v", env["CONFIG_S3_BUCKET"], obj["bucket"])
 	}
-	if env["CONFIG_S3_KEY"] != obj["key"] {
-		t.Errorf("the container reads key %v, the config is at %v", env["CONFIG_S3_KEY"], obj["key"])
+	if env["CONFIG_S3_OBJECT"] != obj["key"] {
+		t.Errorf("the container reads key %v, the config is at %v", env["CONFIG_S3_OBJECT"], obj["key"])
 	}
 	if env["CONFIG_FILE_PATH"] != proxyservice.ConfigFilePath {
 		t.Errorf("CONFIG_FILE_PATH = %q, want %q", env["CONFIG_FILE_PATH"], proxyservice.ConfigFilePath)

@@ -11,7 +11,7 @@ import (
 type serviceSecrets struct {
 	// env maps each secret's environment variable to the secret's ARN.
 	env []map[string]string
-	// arns are every secret the execution role may read.
+	// arns are every secret the execution role may read, the master key first.
 	arns []string
 	// versions change whenever a secret the tasks read is written again; they trigger a new deployment.
 	versions *map[string]*string
@@ -27,12 +27,8 @@ type serviceSecrets struct {
 // (_get_salt_key), LiteLLM 1.108: it encrypts the credentials LiteLLM stores in the database with it, and falls
 // back to the master key without it, so that rotating the master key would make them unreadable.
 func (s *ProxyService) secrets(p Props) serviceSecrets {
-	generated := "sk-" + writeonly.RandomPassword(s.scope, safeName(p.Name)+"_master_key", 48)
-	value := generated
-	if p.MasterKey != "" {
-		// A key brought in wins; only its absence (null) falls back to the generated one.
-		value = *cdktf.Token_AsString(cdktf.Fn_Conditional(isNull(p.MasterKey), jsii.String(generated), jsii.String(p.MasterKey)), nil)
-	}
+	// A key brought in wins; only its absence falls back to the generated one.
+	value := writeonly.OrGenerated(p.MasterKey, "sk-"+writeonly.RandomPassword(s.scope, safeName(p.Name)+"_master_key", 48))
 	masterKey := writeonly.NewSecret(s.scope, "master-key", writeonly.SecretProps{
 		Name:        s.MasterKeySecretName,
 		Description: "LiteLLM master key (admin API key) for " + p.Name + "; rotate with master_key_version",
@@ -41,11 +37,8 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 		KMSKeyArn:   p.KMSKeyArn,
 	})
 	if p.MasterKey != "" {
-		masterKey.Version.AddOverride(jsii.String("lifecycle.precondition"), []map[string]any{{
-			"condition": cdktf.Op_Or(isNull(p.MasterKey), cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(MasterKeyPattern), jsii.String(p.MasterKey)))),
-			"error_message": "master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed " + MasterKeyRule +
-				", or leave it unset to have one generated.",
-		}})
+		masterKey.Version.AddOverride(jsii.String("lifecycle.precondition"), writeonly.CheckGiven(p.MasterKey, MasterKeyPattern,
+			"master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed "+MasterKeyRule+", or leave it unset to have one generated."))
 	}
 	salt := writeonly.NewSecret(s.scope, "salt-key", writeonly.SecretProps{
 		Name: s.SaltKeySecretName,
@@ -94,11 +87,6 @@ func recoveryWindow(deletionProtection any) any {
 		return 0
 	}
 	return cdktf.Fn_Conditional(deletionProtection, jsii.Number(30), jsii.Number(0))
-}
-
-// isNull is the Terraform condition "expr == null".
-func isNull(expr string) cdktf.IResolvable {
-	return cdktf.Op_Eq(jsii.String(expr), cdktf.Token_NullValue())
 }
 
 // safeName makes a stack name usable in a Terraform block name.

@@ -245,11 +245,11 @@ func TestBringYourOwnMasterKey(t *testing.T) {
 		}
 	}
 	master := secretVersion(t, doc, "litellm-test-master-key")
-	if want := `${(var.master_key == null) ? "sk-${local.` + generated + `}" : var.master_key}`; master["secret_string_wo"] != want {
+	if want := `${coalesce(var.master_key, "sk-${local.` + generated + `}")}`; master["secret_string_wo"] != want {
 		t.Errorf("master key = %v, want %s", master["secret_string_wo"], want)
 	}
 	want := []any{map[string]any{
-		"condition": fmt.Sprintf(`${((var.master_key == null) || can(regex("%s", var.master_key)))}`, proxyservice.MasterKeyPattern),
+		"condition": fmt.Sprintf(`${(var.master_key != null) ? can(regex("%s", var.master_key)) : true}`, proxyservice.MasterKeyPattern),
 		"error_message": `master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed "sk-" followed by at least 16 printable ASCII characters, no spaces, ` +
 			"or leave it unset to have one generated.",
 	}}

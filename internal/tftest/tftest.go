@@ -5,6 +5,7 @@ package tftest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -110,17 +111,22 @@ func (tf *Terraform) Must(t testing.TB, dir string, timeout time.Duration, args 
 	return r.Output
 }
 
-// OfflineOverride makes the AWS provider plan with fake credentials and no calls to AWS. It is written
-// into a stack's folder as a Terraform override file, so the stack itself is tested unchanged.
-const OfflineOverride = `{"provider": {"aws": [{
-  "access_key": "test", "secret_key": "test",
-  "skip_credentials_validation": true, "skip_requesting_account_id": true, "skip_metadata_api_check": true
-}]}}`
-
-// WriteOfflineOverride adds OfflineOverride to a stack folder.
-func WriteOfflineOverride(t testing.TB, dir string) {
+// WriteOfflineOverride makes the AWS provider in a stack folder plan with fake credentials and no calls to
+// AWS: the checks that need AWS are off, and Secrets Manager (which the ephemeral secrets ask for a random
+// password at every plan) is the local emulator at endpoint. It is a Terraform override file, so the stack
+// itself is tested unchanged.
+func WriteOfflineOverride(t testing.TB, dir, endpoint string) {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, "offline_override.tf.json"), []byte(OfflineOverride), 0o644); err != nil {
+	override := map[string]any{"provider": map[string]any{"aws": []map[string]any{{
+		"access_key": "test", "secret_key": "test",
+		"skip_credentials_validation": true, "skip_requesting_account_id": true, "skip_metadata_api_check": true,
+		"endpoints": []map[string]string{{"secretsmanager": endpoint}},
+	}}}}
+	b, err := json.Marshal(override)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "offline_override.tf.json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

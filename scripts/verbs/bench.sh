@@ -60,7 +60,7 @@ verb_bench() {
   log "synthesizing against the emulator at $AWS_ENDPOINT_URL"
   (cd "$BENCH_DIR" && CDKTF_OUTDIR="$BENCH_DIR/local.out" LITELLM_AWS_ENDPOINT="$AWS_ENDPOINT_URL" ./app) || die "synth for the emulator failed"
 
-  local vars=(-var "master_key=sk-bench-0123456789abcdef" -var "db_password=bench-password-42" -var "deletion_protection=false")
+  local vars=(-var "deletion_protection=false")
   echo
   echo "Terraform per stack, seconds, against the local emulator (fake credentials, provider from the mirror)"
   printf '  %-24s %6s %9s %6s %7s %8s %8s\n' stack init validate plan apply replan destroy

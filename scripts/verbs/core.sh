@@ -29,6 +29,10 @@ verb_test() {
   ensure_terraform
   ensure_cdktf_cli
   ensure_scanners
+  need_aws_cli
+  # The load test's HTML report is checked in a real headless browser; ./help benchmark reads outputs with jq.
+  apt_install chromium fonts-liberation
+  need_jq
   # shellcheck source=scripts/emulator.sh
   source "$ROOT/scripts/emulator.sh"
   need_moto
@@ -60,13 +64,12 @@ use_emulator() {
   OUTDIR=cdktf.local.out
 }
 
-# with_test_secrets ARGS...: for the emulator only, fills in throwaway master_key and db_password (and
-# redis_auth_token) unless given, so `./help deploy <stack> --local` needs no arguments; and turns deletion
-# protection off, since an emulated stack is always thrown away.
+# with_test_secrets ARGS...: for the emulator only, fills in a throwaway redis_auth_token (the one secret
+# that is still an input) unless given, so `./help deploy <stack> --local` needs no arguments; and turns
+# deletion protection off, since an emulated stack is always thrown away. The master key, database password
+# and salt key are generated inside the emulator, as in AWS.
 with_test_secrets() {
   local args=("$@") joined=" $* "
-  case $joined in *" master_key="* | *"--var=master_key="*) ;; *) args+=(--var "master_key=sk-local-emulator-0000000000") ;; esac
-  case $joined in *" db_password="* | *"--var=db_password="*) ;; *) args+=(--var "db_password=local-emulator-password") ;; esac
   case $joined in *" deletion_protection="* | *"--var=deletion_protection="*) ;; *) args+=(--var "deletion_protection=false") ;; esac
   case $joined in *" redis_auth_token="* | *"--var=redis_auth_token="*) ;; *) [ "${LITELLM_REDIS:-}" = "" ] || args+=(--var "redis_auth_token=local-emulator-redis-token") ;; esac
   ARGS_LEFT=("${args[@]}")
@@ -81,6 +84,7 @@ run_cdktf() {
   shift 2
   split_local "$@"
   ensure_cdktf_cli
+  [ "$cmd" = deploy ] && need_aws_cli
   OUTDIR=cdktf.out
   if [ -n "$LOCAL" ]; then
     use_emulator
