@@ -68,7 +68,6 @@ func (p Props) WithDefaults() Props {
 }
 
 var (
-	regionRE       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	logGroupNameRE = regexp.MustCompile(`^[A-Za-z0-9_./#-]{1,512}\*?$`)
 	keyAddressRE   = regexp.MustCompile(`^aws_kms_key\.[A-Za-z_][A-Za-z0-9_-]*$`)
 	aliasAddressRE = regexp.MustCompile(`^aws_kms_alias\.[A-Za-z_][A-Za-z0-9_-]*$`)
@@ -78,12 +77,7 @@ var (
 func (p Props) Validate() error {
 	var errs check.Problems
 	errs.Name("Name", p.Name, MaxNameLength)
-	switch {
-	case p.Region == "":
-		errs.Addf("Region is required")
-	case !regionRE.MatchString(p.Region):
-		errs.Addf("Region %q is not an AWS region: allowed a literal name such as us-east-1 (the CloudWatch Logs principal is named after it)", p.Region)
-	}
+	errs.Region("Region", p.Region)
 	if len(p.LogGroupNames) == 0 {
 		errs.Addf("LogGroupNames is empty: allowed one or more log group names (leave it unset for the stack's own)")
 	}

@@ -105,7 +105,6 @@ func (p Props) WithDefaults() Props {
 }
 
 var (
-	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	prefixRE = regexp.MustCompile(`^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$`)
 )
 
@@ -113,12 +112,7 @@ var (
 func (p Props) Validate() error {
 	var errs check.Problems
 	errs.Name("Name", p.Name, MaxNameLength)
-	switch {
-	case p.Region == "":
-		errs.Addf("Region is required")
-	case !regionRE.MatchString(p.Region):
-		errs.Addf("Region %q is not an AWS region: allowed a literal name such as us-east-1", p.Region)
-	}
+	errs.Region("Region", p.Region)
 	if p.Network == nil {
 		errs.Addf("Network is required: the task runs in its private subnets")
 	}

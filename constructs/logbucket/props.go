@@ -48,7 +48,6 @@ func (p Props) WithDefaults() Props {
 }
 
 var (
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	accountRE = regexp.MustCompile(`^\d{12}$`)
 )
 
@@ -56,12 +55,7 @@ var (
 func (p Props) Validate() error {
 	var errs check.Problems
 	errs.Name("Name", p.Name, MaxNameLength)
-	switch {
-	case p.Region == "":
-		errs.Addf("Region is required")
-	case !regionRE.MatchString(p.Region):
-		errs.Addf("Region %q is not an AWS region: allowed a literal name such as us-east-1 (it selects the load balancer log delivery principal)", p.Region)
-	}
+	errs.Region("Region", p.Region)
 	switch {
 	case p.AccountID == "":
 		errs.Addf("AccountID is required: allowed 12 digits or a Terraform expression such as encryption.Key.AccountID")

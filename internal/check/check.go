@@ -123,3 +123,16 @@ func (p *Problems) BucketName(field, v string) {
 		p.Addf("%s %q is not an S3 bucket name: allowed 3-63 lower-case letters, digits, dots and hyphens", field, v)
 	}
 }
+
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+
+// Region checks a required AWS region name, a literal such as us-east-1 (policies and principals are named
+// after it, so a Terraform expression will not do).
+func (p *Problems) Region(field, v string) {
+	switch {
+	case v == "":
+		p.Addf("%s is required", field)
+	case !regionRE.MatchString(v):
+		p.Addf("%s %q is not an AWS region: allowed a literal name such as us-east-1", field, v)
+	}
+}
