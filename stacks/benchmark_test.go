@@ -1,11 +1,11 @@
 package stacks_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"litellm-aws/internal/stubtest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,39 +91,6 @@ func getObject(t *testing.T, client *s3.Client, bucket, key string) []byte {
 	return b
 }
 
-// startStub runs bin -stub on a free loopback port until the test ends and returns its URL.
-func startStub(t *testing.T, bin, key string) string {
-	t.Helper()
-	cmd := exec.Command(bin, "-stub", "127.0.0.1:0", "-key", key, "-stub-latency", "5ms", "-stub-overhead", "1ms")
-	cmd.Env = []string{}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		addr <- regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
-	}()
-	select {
-	case a := <-addr:
-		if a == "" {
-			t.Fatal("the stub did not say where it listens")
-		}
-		return a
-	case <-time.After(10 * time.Second):
-		t.Fatal("the stub did not start within 10 s")
-	}
-	return ""
-}
-
 // TestBenchmarkImageRunsTaskCommand proves the load generator's task offline: the container command the stack
 // gives ECS, run by the binary in the image (built, pushed to a registry on 127.0.0.1, pulled back by digest), as
 // ECS would run it (the command as flags, the master key and AWS_REGION in the environment, a task role's
@@ -169,7 +136,7 @@ func TestBenchmarkImageRunsTaskCommand(t *testing.T) {
 
 	// The task's command, pointed at loopback: the stub for the load balancer, the emulator's bucket for the log
 	// bucket; a short run is added after it, as ./help benchmark adds its flags (later flags win).
-	cmd = setFlag(t, cmd, "url", startStub(t, pulled, "sk-task"))
+	cmd = setFlag(t, cmd, "url", stubtest.Start(t, pulled, "sk-task"))
 	cmd = setFlag(t, cmd, "upload", "s3://"+bucket+"/benchmark/test-run/")
 	cmd = append(cmd, "-duration", "3s", "-users", "5", "-spawn-rate", "5", "-wait", "10ms-50ms")
 	run := exec.CommandContext(ctx, pulled, cmd...)

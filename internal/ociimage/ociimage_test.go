@@ -2,20 +2,19 @@ package ociimage_test
 
 import (
 	"archive/tar"
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"litellm-aws/internal/stubtest"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -165,7 +164,7 @@ func TestPushPullRun(t *testing.T) {
 		t.Errorf("the pulled binary's sha256 is %s, the built one's %s", a, b)
 	}
 
-	stub := startStub(t, bin)
+	stub := stubtest.Start(t, bin, "sk-task")
 	work := t.TempDir() // the container's /tmp
 	run := exec.CommandContext(ctx, bin, "-url", stub, "-duration", "3s", "-users", "5", "-spawn-rate", "5", "-wait", "10ms-50ms",
 		"-json", "report.json", "-html", "report.html", "-quiet")
@@ -247,39 +246,6 @@ func sha256File(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprintf("%x", sha256.Sum256(b))
-}
-
-// startStub runs bin -stub on a free loopback port until the test ends and returns its URL.
-func startStub(t *testing.T, bin string) string {
-	t.Helper()
-	cmd := exec.Command(bin, "-stub", "127.0.0.1:0", "-key", "sk-task", "-stub-latency", "5ms", "-stub-overhead", "1ms")
-	cmd.Env = []string{}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		addr <- regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
-	}()
-	select {
-	case a := <-addr:
-		if a == "" {
-			t.Fatal("the stub did not say where it listens")
-		}
-		return a
-	case <-time.After(10 * time.Second):
-		t.Fatal("the stub did not start within 10 s")
-	}
-	return ""
 }
 
 // TestReproducible builds a second time from a copy of the sources in another directory, as another
