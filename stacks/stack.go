@@ -159,7 +159,8 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	}
 	svcProps.Network, svcProps.LoadBalancer, svcProps.Database = net, lb, db
 	if p.Redis {
-		svcProps.Redis = cache.New(stack, "redis", net, cacheProps)
+		cacheProps.Network = net
+		svcProps.Redis = cache.New(stack, "redis", cacheProps)
 	}
 	svc := proxyservice.New(stack, "proxy", svcProps)
 	logs.LogServerAccess("config-bucket-logging", *svc.ConfigBucket, logbucket.S3Prefix("config"))

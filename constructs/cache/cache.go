@@ -10,7 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 
-	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
 )
@@ -31,14 +30,15 @@ type Cache struct {
 
 // New builds the cache in the network's private subnets. It panics on invalid props; call Props.Validate
 // first to get the problems as an error.
-func New(scope constructs.Construct, id string, net *network.Network, props Props) *Cache {
+func New(scope constructs.Construct, id string, props Props) *Cache {
 	p := props.WithDefaults()
 	if err := p.Validate(); err != nil {
 		panic(err)
 	}
-	if net == nil {
-		panic("cache.New: a network is required")
+	if p.Network == nil {
+		panic("cache.New: Props.Network is required: the construct is wired to it")
 	}
+	net := p.Network
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	groupID := p.Name + "-redis"
 	tags := &map[string]*string{"Name": jsii.String(groupID)}

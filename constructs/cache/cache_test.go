@@ -66,7 +66,7 @@ func TestCache(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			stack := synthtest.NewStack()
 			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
-			c := cache.New(stack, "redis", net, cache.Props{Name: "litellm-test", AuthToken: tokenVar(stack), Nodes: tc.nodes})
+			c := cache.New(stack, "redis", cache.Props{Network: net, Name: "litellm-test", AuthToken: tokenVar(stack), Nodes: tc.nodes})
 			c.AllowFrom("from-client", jsii.String("sg-client"), "from the client")
 			doc := synthtest.Synth(t, stack)
 

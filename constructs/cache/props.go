@@ -2,6 +2,7 @@ package cache
 
 import (
 	"fmt"
+	"litellm-aws/constructs/network"
 	"regexp"
 
 	"litellm-aws/internal/check"
@@ -12,6 +13,8 @@ type Props struct {
 	// Name prefixes the replication group ("<name>-redis"), its subnet group, security group and secret.
 	// Required; at most 34 characters (replication group ids are capped at 40).
 	Name string
+	// Network provides the VPC and the private subnets the cache runs in. Required.
+	Network *network.Network
 	// AuthToken is Redis's password: a Terraform expression such as a sensitive variable's StringValue(),
 	// never a literal. Plan checks it against AuthTokenPattern. Required.
 	AuthToken string

@@ -720,7 +720,7 @@ func TestExecutionRoleReadsExactlyItsSecrets(t *testing.T) {
 	}{
 		{"default", setup{}, []string{"litellm-test-master-key", "litellm-test-salt-key", "t-database-url"}, false},
 		{"with Redis", setup{proxy: func(s cdktf.TerraformStack, p *proxyservice.Props) {
-			p.Redis = cache.New(s, "redis", p.Network, cache.Props{Name: "t", AuthToken: synthtest.SecretVar(s, "redis_auth_token")})
+			p.Redis = cache.New(s, "redis", cache.Props{Network: p.Network, Name: "t", AuthToken: synthtest.SecretVar(s, "redis_auth_token")})
 		}}, []string{"litellm-test-master-key", "litellm-test-salt-key", "t-database-url", "t-redis-auth-token"}, false},
 		{"customer-managed key", setup{proxy: func(_ cdktf.TerraformStack, p *proxyservice.Props) { p.KMSKeyArn = kmsKey }},
 			[]string{"litellm-test-master-key", "litellm-test-salt-key", "t-database-url"}, true},
@@ -941,7 +941,7 @@ func TestAutoscaling(t *testing.T) {
 
 func TestRedis(t *testing.T) {
 	f := build(t, func(stack cdktf.TerraformStack, p *proxyservice.Props) {
-		p.Redis = cache.New(stack, "redis", p.Network, cache.Props{Name: "t", AuthToken: synthtest.SecretVar(stack, "redis_auth_token")})
+		p.Redis = cache.New(stack, "redis", cache.Props{Network: p.Network, Name: "t", AuthToken: synthtest.SecretVar(stack, "redis_auth_token")})
 	})
 	_, _, c := taskOf(t, f.doc, proxyFamily)
 	env := c.env()
