@@ -524,6 +524,39 @@ def patch_logs_kms():
     responses.LogsResponse.disassociate_kms_key = disassociate_kms_key
 
 
+def patch_ec2_rule_lock():
+    """Security group rule changes one at a time.
+
+    moto 5.2 revokes a rule by reading a group's rule list and assigning a filtered copy back, with no lock, and
+    its server answers requests on many threads. Terraform deletes a group's rules in parallel (the load
+    generator's two egress rules, the service's three), so two revokes can interleave: one undoes the other, and
+    the provider later fails with InvalidPermission.NotFound (seen in a destroy). AWS serializes these; here one
+    lock covers every rule and group change of the EC2 backend.
+    """
+    import functools
+    import threading
+
+    from moto.ec2.models import security_groups
+
+    lock = threading.RLock()
+    backend_cls = security_groups.SecurityGroupBackend
+    for name in (
+        "authorize_security_group_ingress",
+        "authorize_security_group_egress",
+        "revoke_security_group_ingress",
+        "revoke_security_group_egress",
+        "create_security_group",
+        "delete_security_group",
+    ):
+        original = getattr(backend_cls, name)
+
+        def locked(self, *args, _original=original, **kwargs):
+            with lock:
+                return _original(self, *args, **kwargs)
+
+        setattr(backend_cls, name, functools.wraps(original)(locked))
+
+
 # What a one-off task started with RunTask does in the emulator: by task definition family, as a test set it with
 # POST /_emulator/ecs/task-outcome, else DEFAULT_TASK_OUTCOME.
 DEFAULT_TASK_OUTCOME = {"exitCode": 0, "stoppedReason": "Essential container in task exited"}
@@ -611,6 +644,7 @@ from patches_loadgen import patch_ecs_task_runner  # noqa: E402  (after patch_ec
 PATCHES = [
     patch_application_autoscaling,
     patch_ec2_rule_descriptions,
+    patch_ec2_rule_lock,
     patch_rds,
     patch_elasticache,
     patch_ecs,
