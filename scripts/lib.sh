@@ -108,7 +108,9 @@ ensure_provider_mirror() {
     fi
   fi
   mkdir -p "$CACHE_DIR/plugin-cache"
-  local config="$CACHE_DIR/terraformrc"
+  local config="$CACHE_DIR/terraformrc" tmp
+  # A file of its own, then an atomic rename: tests set Terraform up in parallel.
+  tmp=$(mktemp "$config.XXXXXX")
   {
     echo "plugin_cache_dir = \"$CACHE_DIR/plugin-cache\""
     echo 'disable_checkpoint = true'
@@ -125,8 +127,8 @@ provider_installation {
 }
 EOF
     fi
-  } >"$config.tmp"
-  mv "$config.tmp" "$config"
+  } >"$tmp"
+  mv -f "$tmp" "$config"
   export TF_CLI_CONFIG_FILE=$config
   [ -n "$mirror" ] && log "Terraform installs hashicorp/aws from the mirror at $mirror"
   return 0
