@@ -7,6 +7,7 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Profile is one scale of the deployment. The sizes are the defaults of the stack's deploy-time
@@ -147,21 +148,16 @@ func (p Profile) Validate() error {
 	if p.Endpoint != "" && p.StateBucket != "" {
 		errs.Addf("Endpoint %q with StateBucket %q: allowed one or the other; an emulated stack keeps its state in a local file", p.Endpoint, p.StateBucket)
 	}
-	if msg := proxyservice.CheckImage(p.Image); msg != "" {
-		errs.Addf("Image %s", msg)
-	}
-	errs.Range("DesiredTaskCount", float64(p.DesiredTaskCount), proxyservice.MinTasks, proxyservice.MaxTasks)
-	errs.Range("WorkersPerTask", float64(p.WorkersPerTask), proxyservice.MinWorkers, proxyservice.MaxWorkers)
-	if msg := proxyservice.CheckFargateSize(p.TaskCPU, p.TaskMemoryMiB); msg != "" {
-		errs.Addf("TaskCPU/TaskMemoryMiB: %s", msg)
-	}
-	budget, err := database.ConnectionBudget(p.DBInstanceClass)
-	if err != nil {
-		errs.Addf("DBInstanceClass: %v", err)
-	} else if p.DesiredTaskCount >= 1 && p.WorkersPerTask >= 1 {
-		if _, err := proxyservice.PoolLimit(budget, p.MaxTaskCount(), p.WorkersPerTask); err != nil {
-			errs.Addf("DBInstanceClass %s: %v", p.DBInstanceClass, err)
-		}
+	n := func(v int) rule.Expr { return rule.Number(float64(v)) }
+	errs.Rules(
+		proxyservice.ImageRuleFor("Image", rule.String(p.Image)),
+		proxyservice.TaskCountRule("DesiredTaskCount", n(p.DesiredTaskCount)),
+		proxyservice.WorkersRule("WorkersPerTask", n(p.WorkersPerTask)),
+		proxyservice.FargateSizeRule("TaskCPU", n(p.TaskCPU), "TaskMemoryMiB", n(p.TaskMemoryMiB)),
+		database.InstanceClassRule("DBInstanceClass", rule.String(p.DBInstanceClass)))
+	if budget, err := database.ConnectionBudget(p.DBInstanceClass); err == nil && p.DesiredTaskCount >= 1 && p.WorkersPerTask >= 1 {
+		errs.Rules(proxyservice.ConnectionBudgetRule("DBInstanceClass "+p.DBInstanceClass, n(budget),
+			"MaxTaskCount", n(p.MaxTaskCount()), "WorkersPerTask", n(p.WorkersPerTask)))
 	}
 	return errs.Err(fmt.Sprintf("profile %q", p.StackName))
 }

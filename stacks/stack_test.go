@@ -289,20 +289,20 @@ func TestProfileValidation(t *testing.T) {
 		want   string
 	}{
 		{"long name", func(p *stacks.Profile) { p.StackName = "litellm-benchmark-far-too-long" }, `StackName "litellm-benchmark-far-too-long" is 30 characters long: allowed at most 28`},
-		{"zero tasks", func(p *stacks.Profile) { p.DesiredTaskCount = 0 }, "DesiredTaskCount 0 is out of range: allowed whole numbers 1-100"},
-		{"too many workers", func(p *stacks.Profile) { p.WorkersPerTask = 64 }, "WorkersPerTask 64 is out of range: allowed whole numbers 1-32"},
-		{"Fargate pair", func(p *stacks.Profile) { p.TaskMemoryMiB = 3000 }, "task memory 3000 MiB is not valid with 4096 CPU units: allowed 8192-30720 in steps of 1024"},
-		{"unknown class", func(p *stacks.Profile) { p.DBInstanceClass = "db.t3.mega" }, `instance class "db.t3.mega" is not one this project knows`},
-		{"budget", func(p *stacks.Profile) { p.DesiredTaskCount, p.DBInstanceClass = 8, "db.t3.micro" }, "database connection budget exceeded: 8 tasks x 4 workers x 5 connections = 160, but the database allows 89"},
+		{"zero tasks", func(p *stacks.Profile) { p.DesiredTaskCount = 0 }, "DesiredTaskCount = 0 is out of range: allowed whole numbers 1-100."},
+		{"too many workers", func(p *stacks.Profile) { p.WorkersPerTask = 64 }, "WorkersPerTask = 64 is out of range: allowed whole numbers 1-32."},
+		{"Fargate pair", func(p *stacks.Profile) { p.TaskMemoryMiB = 3000 }, "TaskMemoryMiB = 3000 MiB is not valid with TaskCPU = 4096 CPU units: allowed 8192-30720 in steps of 1024."},
+		{"unknown class", func(p *stacks.Profile) { p.DBInstanceClass = "db.t3.mega" }, `DBInstanceClass = "db.t3.mega" is not an RDS for PostgreSQL 16 class this project knows`},
+		{"budget", func(p *stacks.Profile) { p.DesiredTaskCount, p.DBInstanceClass = 8, "db.t3.micro" }, "Database connection budget exceeded: 8 tasks (MaxTaskCount) x 4 workers (WorkersPerTask) need at least 5 connections each, but DBInstanceClass db.t3.micro allows 89 for LiteLLM (2 per worker): allowed at most 17 workers in total"},
 		{"budget boundary fits", func(p *stacks.Profile) {
 			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 17, 1, "db.t3.micro"
 		}, ""},
 		{"budget boundary exceeded", func(p *stacks.Profile) {
 			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 18, 1, "db.t3.micro"
-		}, "18 tasks x 1 workers x 5 connections = 90, but the database allows 89"},
+		}, "18 tasks (MaxTaskCount) x 1 workers (WorkersPerTask) need at least 5 connections each, but DBInstanceClass db.t3.micro allows 89"},
 		{"zone", func(p *stacks.Profile) { p.AvailabilityZones = []string{"us-east-1a", "us-west-2b"} }, `zone "us-west-2b" is not in region us-east-1`},
 		{"allowed CIDR", func(p *stacks.Profile) { p.AllowedCIDRs = []string{"10.1.2.3/8"} }, `AllowedCIDRs "10.1.2.3/8" has host bits set`},
-		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image "not an image" is not a pinned image`},
+		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image = "not an image" is not a pinned image`},
 		{"config", func(p *stacks.Profile) { p.LiteLLMConfig = "model_list: []" }, "Config: model_list is missing or empty"},
 		{"endpoint off this machine", func(p *stacks.Profile) { p.Endpoint = "http://10.0.0.5:4566" }, `Endpoint "http://10.0.0.5:4566" (LITELLM_AWS_ENDPOINT) is not on this machine: allowed loopback addresses only`},
 		{"endpoint not a URL", func(p *stacks.Profile) { p.Endpoint = "127.0.0.1:4566" }, `Endpoint "127.0.0.1:4566" (LITELLM_AWS_ENDPOINT) is not a URL`},
@@ -330,7 +330,7 @@ func TestProfileValidation(t *testing.T) {
 		p := stacks.Benchmark()
 		p.DesiredTaskCount, p.TaskCPU, p.Image, p.VPCCIDR = 0, 3000, "x y", "10.0.0.0/8"
 		_, err := stacks.New(cdktf.Testing_App(nil), p)
-		for _, want := range []string{"DesiredTaskCount", "task CPU 3000", "Image", "CIDR"} {
+		for _, want := range []string{"DesiredTaskCount", "TaskCPU = 3000", "Image", "CIDR"} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("want a problem about %s in %v", want, err)
 			}

@@ -160,7 +160,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 			want: []string{"master_key (not shown, it is sensitive) is not a LiteLLM master key", `allowed "sk-" followed by at least 16`}},
 		{name: "short master key", masterKey: "sk-short-key", want: []string{"master_key (not shown, it is sensitive)"}},
 		{name: "short password", password: "Sh0rt!",
-			want: []string{"db_password (not shown, it is sensitive) does not meet RDS's rules", `allowed 8-128 printable ASCII characters except / " @ and space`}},
+			want: []string{"db_password (not shown, it is sensitive) is not an RDS password", `allowed 8-128 printable ASCII characters except / " @ and space`}},
 		{name: "password with @", password: "user@Passw0rd-long", want: []string{"db_password (not shown, it is sensitive)"}},
 		{name: "zero tasks", vars: []string{"desired_task_count=0"},
 			want: []string{"desired_task_count = 0 is out of range: allowed whole numbers 1-100"}},
@@ -176,7 +176,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "alarm email", vars: []string{"alarm_email=ops-at-example"},
 			want: []string{`alarm_email = "ops-at-example" is not an email address: allowed name@example.com, or empty for no subscription.`}},
 		{name: "connection budget", vars: []string{"autoscaling_max_task_count=100"},
-			want: []string{"Database connection budget exceeded: 100 tasks x 4 workers need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
+			want: []string{"Database connection budget exceeded: 100 tasks (desired_task_count) x 4 workers (num_workers_per_task) need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
 		{name: "autoscaling minimum", vars: []string{"autoscaling_min_task_count=0"},
 			want: []string{"autoscaling_min_task_count = 0 is out of range: allowed whole numbers 1-100"}},
 		{name: "autoscaling minimum above maximum", vars: []string{"autoscaling_min_task_count=6", "autoscaling_max_task_count=5", "desired_task_count=5"},
@@ -198,7 +198,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "malformed image", vars: []string{"litellm_image=not an image"},
 			want: []string{`litellm_image = "not an image" is not a pinned image`}},
 		{name: "short Redis token", redisToken: "short-token",
-			want: []string{"redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed 16-128 printable ASCII characters except / \" @ and space."}},
+			want: []string{"redis_auth_token (not shown, it is sensitive) is not an ElastiCache auth token: allowed 16-128 printable ASCII characters except / \" @ and space."}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 
-	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/rule"
 )
 
 // Cache is the Redis replication group and the secret holding its auth token.
@@ -88,8 +88,7 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 		ApplyImmediately:         jsii.Bool(true),
 		SnapshotRetentionLimit:   jsii.Number(float64(p.SnapshotRetentionDays)),
 		Tags:                     tags,
-		Lifecycle: check.SecretRule(p.AuthToken, AuthTokenPattern,
-			"redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed "+AuthTokenRule+"."),
+		Lifecycle:                rule.Preconditions(AuthTokenRuleFor("redis_auth_token", rule.String(p.AuthToken))),
 	})
 
 	return &Cache{

@@ -32,7 +32,7 @@ func TestValidateRejects(t *testing.T) {
 	}{
 		{"literal token", func(p *cache.Props) { p.AuthToken = literal }, "AuthToken (not shown) is a literal string"},
 		{"no token", func(p *cache.Props) { p.AuthToken = "" }, "AuthToken is required"},
-		{"node type", func(p *cache.Props) { p.NodeType = "cache.x9.huge" }, `NodeType "cache.x9.huge" is not an ElastiCache node type this project knows: allowed [cache.t4g.micro`},
+		{"node type", func(p *cache.Props) { p.NodeType = "cache.x9.huge" }, `NodeType = "cache.x9.huge" is not an ElastiCache node type this project knows: allowed cache.t4g.micro`},
 		{"nodes", func(p *cache.Props) { p.Nodes = 7 }, "Nodes 7 is out of range: allowed 1-6"},
 		{"version", func(p *cache.Props) { p.EngineVersion = "5" }, `EngineVersion "5" is not a Redis 6 or 7 version`},
 		{"snapshots", func(p *cache.Props) { p.SnapshotRetentionDays = 40 }, "SnapshotRetentionDays 40 is out of range: allowed 0-35"},

@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Props configures the cache.
@@ -49,6 +50,16 @@ const AuthTokenPattern = `^[!#-.0-?A-~]{16,128}$`
 // AuthTokenRule says AuthTokenPattern in words.
 const AuthTokenRule = `16-128 printable ASCII characters except / " @ and space`
 
+// AuthTokenRuleFor: the auth token; the message never shows it.
+func AuthTokenRuleFor(name string, x rule.Expr) rule.Rule {
+	return rule.Secret(name, x, AuthTokenPattern, "an ElastiCache auth token", AuthTokenRule)
+}
+
+// NodeTypeRule: a node type this project knows.
+func NodeTypeRule(name string, x rule.Expr) rule.Rule {
+	return rule.OneOfStrings(name, x, NodeTypes, "an ElastiCache node type this project knows")
+}
+
 // NodeTypes are the node types this project accepts.
 var NodeTypes = []string{
 	"cache.t4g.micro", "cache.t4g.small", "cache.t4g.medium",
@@ -83,9 +94,7 @@ func (p Props) Validate() error {
 	var errs check.Problems
 	errs.Name("Name", p.Name, MaxNameLength)
 	errs.Secret("AuthToken", p.AuthToken, "token")
-	if !check.IsTokenString(p.NodeType) && !contains(NodeTypes, p.NodeType) {
-		errs.Addf("NodeType %q is not an ElastiCache node type this project knows: allowed %v", p.NodeType, NodeTypes)
-	}
+	errs.Rules(NodeTypeRule("NodeType", rule.String(p.NodeType)))
 	if p.Nodes < 1 || p.Nodes > 6 {
 		errs.Addf("Nodes %d is out of range: allowed 1-6 (a primary and up to 5 replicas)", p.Nodes)
 	}

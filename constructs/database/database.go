@@ -16,6 +16,7 @@ import (
 
 	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/rule"
 	"litellm-aws/internal/writeonly"
 )
 
@@ -128,8 +129,8 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	instance.AddOverride(jsii.String("password_wo"), jsii.String(password))
 	instance.AddOverride(jsii.String("password_wo_version"), generation)
 	if p.Password != "" {
-		instance.AddOverride(jsii.String("lifecycle.precondition"), writeonly.CheckGiven(p.Password, PasswordPattern,
-			"db_password (not shown, it is sensitive) does not meet RDS's rules: allowed "+PasswordRule+", or leave it unset to have one generated."))
+		instance.AddOverride(jsii.String("lifecycle.precondition"), writeonly.CheckGiven(p.Password,
+			PasswordRuleFor("db_password", rule.String(p.Password))))
 	}
 
 	// TLS is required by the client as well as by the server (rds.force_ssl): LiteLLM keeps sslmode when it adds

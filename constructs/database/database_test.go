@@ -64,10 +64,10 @@ func TestValidateRejects(t *testing.T) {
 	}{
 		{"literal password", func(p *database.Props) { p.Password = literal },
 			"Password (not shown) is a literal string: allowed only a Terraform expression, such as an ephemeral variable, so that the password never appears in the synthesized JSON"},
-		{"password version 0", func(p *database.Props) { p.PasswordVersion = 0 }, "PasswordVersion 0 is out of range: allowed whole numbers 1-1000000"},
-		{"fractional password version", func(p *database.Props) { p.PasswordVersion = 2.5 }, "PasswordVersion 2.5 is out of range: allowed whole numbers 1-1000000"},
-		{"negative password version", func(p *database.Props) { p.PasswordVersion = -1 }, "PasswordVersion -1 is out of range: allowed whole numbers 1-1000000"},
-		{"unknown class", func(p *database.Props) { p.InstanceClass = "db.t2.nano" }, `InstanceClass "db.t2.nano" is not an RDS for PostgreSQL class this project knows: allowed [db.m5.12xlarge`},
+		{"password version 0", func(p *database.Props) { p.PasswordVersion = 0 }, "PasswordVersion = 0 is out of range: allowed whole numbers 1-1000000; raise it by one to rotate."},
+		{"fractional password version", func(p *database.Props) { p.PasswordVersion = 2.5 }, "PasswordVersion = 2.5 is out of range: allowed whole numbers 1-1000000; raise it by one to rotate."},
+		{"negative password version", func(p *database.Props) { p.PasswordVersion = -1 }, "PasswordVersion = -1 is out of range: allowed whole numbers 1-1000000; raise it by one to rotate."},
+		{"unknown class", func(p *database.Props) { p.InstanceClass = "db.t2.nano" }, `InstanceClass = "db.t2.nano" is not an RDS for PostgreSQL 16 class this project knows: allowed db.m5.12xlarge`},
 		{"storage too small", func(p *database.Props) { p.AllocatedStorageGB = 10 }, "AllocatedStorageGB 10 is out of range: allowed 20-65536 (gp3)"},
 		{"max below allocated", func(p *database.Props) { p.MaxAllocatedStorageGB = 50 }, "MaxAllocatedStorageGB 50 is out of range: allowed 0 (off) or AllocatedStorageGB (100) to 65536"},
 		{"engine 15", func(p *database.Props) { p.EngineVersion = "15.4" }, `EngineVersion "15.4" is not PostgreSQL 16: allowed "16" or "16.<minor>"`},
@@ -316,7 +316,7 @@ func TestWriteOnlyPassword(t *testing.T) {
 			if tc.wantCheck {
 				want := []any{map[string]any{
 					"condition": fmt.Sprintf(`${(var.db_password != null) ? can(regex("%s", var.db_password)) : true}`, database.PasswordPattern),
-					"error_message": `db_password (not shown, it is sensitive) does not meet RDS's rules: allowed 8-128 printable ASCII characters except / " @ and space, ` +
+					"error_message": `db_password (not shown, it is sensitive) is not an RDS password: allowed 8-128 printable ASCII characters except / " @ and space, ` +
 						"or leave it unset to have one generated.",
 				}}
 				if synthtest.JSON(pre) != synthtest.JSON(want) {

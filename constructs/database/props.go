@@ -6,6 +6,7 @@ import (
 
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Props configures the database.
@@ -66,6 +67,16 @@ const PasswordPattern = `^[!#-.0-?A-~]{8,128}$`
 // PasswordRule says PasswordPattern in words.
 const PasswordRule = `8-128 printable ASCII characters except / " @ and space`
 
+// InstanceClassRule: a class whose memory, and so max_connections, this project knows.
+func InstanceClassRule(name string, x rule.Expr) rule.Rule {
+	return rule.OneOfStrings(name, x, InstanceClassNames(), "an RDS for PostgreSQL 16 class this project knows")
+}
+
+// PasswordRuleFor: a password brought in; the message never shows it.
+func PasswordRuleFor(name string, x rule.Expr) rule.Rule {
+	return rule.Secret(name, x, PasswordPattern, "an RDS password", PasswordRule+", or leave it unset to have one generated")
+}
+
 // WithDefaults returns a copy of p with every unset optional field set to its default.
 func (p Props) WithDefaults() Props {
 	if p.InstanceClass == "" {
@@ -99,12 +110,9 @@ func (p Props) Validate() error {
 	if p.Password != "" && !check.IsTokenString(p.Password) {
 		errs.Addf("Password (not shown) is a literal string: allowed only a Terraform expression, such as an ephemeral variable, so that the password never appears in the synthesized JSON")
 	}
-	errs.Range("PasswordVersion", p.PasswordVersion, 1, 1000000)
-	if !check.IsTokenString(p.InstanceClass) {
-		if _, ok := InstanceClasses[p.InstanceClass]; !ok {
-			errs.Addf("InstanceClass %q is not an RDS for PostgreSQL class this project knows: allowed %v", p.InstanceClass, InstanceClassNames())
-		}
-	}
+	errs.Rules(
+		rule.RotationCounter("PasswordVersion", rule.Number(p.PasswordVersion)),
+		InstanceClassRule("InstanceClass", rule.String(p.InstanceClass)))
 	if p.AllocatedStorageGB < 20 || p.AllocatedStorageGB > 65536 {
 		errs.Addf("AllocatedStorageGB %d is out of range: allowed 20-65536 (gp3)", p.AllocatedStorageGB)
 	}

@@ -66,8 +66,8 @@ func TestValidateRejects(t *testing.T) {
 		{"prefix from the root", func(p *loadgen.Props) { p.ReportPrefix = "/benchmark/" }, `ReportPrefix "/benchmark/" is not a key prefix`},
 		{"not a key", func(p *loadgen.Props) { p.KMSKeyArn = "alias/t" }, `KMSKeyArn "alias/t" is not a KMS key ARN`},
 		{"unknown profile", func(p *loadgen.Props) { p.Profile = "four-instance" }, `Profile "four-instance" is not a load tester profile: allowed benchmark, two-instance, eight-instance`},
-		{"Fargate pair", func(p *loadgen.Props) { p.CPU, p.MemoryMiB = 2048, 2048 }, "task memory 2048 MiB is not valid with 2048 CPU units: allowed 4096-16384 in steps of 1024"},
-		{"not a Fargate CPU", func(p *loadgen.Props) { p.CPU = 3000 }, "task CPU 3000 is not a Fargate size"},
+		{"Fargate pair", func(p *loadgen.Props) { p.CPU, p.MemoryMiB = 2048, 2048 }, "MemoryMiB = 2048 MiB is not valid with CPU = 2048 CPU units: allowed 4096-16384 in steps of 1024."},
+		{"not a Fargate CPU", func(p *loadgen.Props) { p.CPU = 3000 }, "with CPU = 3000 CPU units: allowed CPU units 256, 512, 1024, 2048, 4096, 8192, 16384 only."},
 		{"retention", func(p *loadgen.Props) { p.LogRetentionDays = 31 }, "LogRetentionDays 31 is not a CloudWatch Logs retention period"},
 		{"no image kept", func(p *loadgen.Props) { p.ImagesKept = -1 }, "ImagesKept -1 is out of range: allowed 1-1000"},
 		{"stop timeout beyond Fargate's", func(p *loadgen.Props) { p.StopTimeoutSeconds = 300 }, "StopTimeoutSeconds 300 is out of range: allowed 2-120"},
@@ -85,7 +85,7 @@ func TestValidateRejects(t *testing.T) {
 
 func TestValidateReportsEveryProblem(t *testing.T) {
 	err := loadgen.Props{Name: "X", Region: "x", CPU: 1, ImagesKept: -2}.WithDefaults().Validate()
-	for _, want := range []string{"Name", "Region", "Network", "LoadBalancer", "MasterKeySecretArn", "ReportBucket", "CPU/MemoryMiB", "ImagesKept"} {
+	for _, want := range []string{"Name", "Region", "Network", "LoadBalancer", "MasterKeySecretArn", "ReportBucket", "MemoryMiB = ", "ImagesKept"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("want a problem about %s in %v", want, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Props configures the load generator.
@@ -134,9 +135,7 @@ func (p Props) Validate() error {
 	if !slices.Contains(Profiles, p.Profile) {
 		errs.Addf("Profile %q is not a load tester profile: allowed %s", p.Profile, strings.Join(Profiles, ", "))
 	}
-	if msg := proxyservice.CheckFargateSize(p.CPU, p.MemoryMiB); msg != "" {
-		errs.Addf("CPU/MemoryMiB: %s", msg)
-	}
+	errs.Rules(proxyservice.FargateSizeRule("CPU", rule.Number(float64(p.CPU)), "MemoryMiB", rule.Number(float64(p.MemoryMiB))))
 	errs.RetentionDays("LogRetentionDays", p.LogRetentionDays)
 	if p.ImagesKept < 1 || p.ImagesKept > 1000 {
 		errs.Addf("ImagesKept %d is out of range: allowed 1-1000", p.ImagesKept)

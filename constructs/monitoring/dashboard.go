@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Widget sizes on CloudWatch's 24-column grid: two graphs a row, the alarm list across the top.
@@ -89,11 +89,11 @@ type bodyBuilder struct {
 
 // number returns n itself, or for a Terraform token a placeholder string to be replaced after marshalling.
 func (b *bodyBuilder) number(n float64) any {
-	if !check.IsTokenNumber(n) {
+	if rule.Number(n).Known() {
 		return n
 	}
 	placeholder := fmt.Sprintf("@number-%d@", len(b.numbers))
-	b.numbers[placeholder] = numberText(n)
+	b.numbers[placeholder] = rule.Number(n).Text()
 	return placeholder
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Alarm name suffixes: each alarm is named "<name>-<suffix>".
@@ -90,7 +91,7 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 		targetGroup:  *p.LoadBalancer.TargetGroupArnSuffix,
 		db:           p.Database.Identifier,
 	}
-	connectionsThreshold := percentOf(p.Database.ConnectionBudget, p.DBConnectionsBudgetPercentThreshold)
+	connectionsThreshold := rule.Div(rule.Mul(rule.Number(p.Database.ConnectionBudget), rule.Number(p.DBConnectionsBudgetPercentThreshold)), rule.Number(100)).AsNumber()
 	specs := []alarmSpec{{
 		suffix: AlarmUnhealthyHosts,
 		description: "LiteLLM tasks have failed the load balancer's readiness check (which includes the database) for 3 minutes. " +
@@ -110,7 +111,7 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	}, {
 		suffix: Alarm5xxRate,
 		description: fmt.Sprintf("More than %s%% of requests got a 5xx from LiteLLM or the load balancer in 3 of the last 5 minutes. "+
-			"Look at the container logs for the failing calls (provider errors, database errors).", numberText(p.HTTP5xxRatePercentThreshold)),
+			"Look at the container logs for the failing calls (provider errors, database errors).", rule.Number(p.HTTP5xxRatePercentThreshold).Text()),
 		queries:    w.errorRateQueries(),
 		comparison: "GreaterThanThreshold", threshold: p.HTTP5xxRatePercentThreshold, datapoints: 3, periods: 5,
 		// No requests, no errors: an idle proxy is not failing.
@@ -118,7 +119,7 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	}, {
 		suffix: AlarmP99Latency,
 		description: fmt.Sprintf("The slowest 1%% of responses took more than %s s to start (target response time p99) in 3 of the last 5 minutes: "+
-			"workers saturated (ECS CPU), the database pool starved (RDS connections) or the model provider slow.", numberText(p.P99LatencySecondsThreshold)),
+			"workers saturated (ECS CPU), the database pool starved (RDS connections) or the model provider slow.", rule.Number(p.P99LatencySecondsThreshold).Text()),
 		namespace: NamespaceALB, metric: "TargetResponseTime", stat: "p99", dims: w.targetDims(),
 		comparison: "GreaterThanThreshold", threshold: p.P99LatencySecondsThreshold, datapoints: 3, periods: 5,
 		// No requests, no latency. A p99 of a handful of requests is noise: leave the state as it is then.
@@ -126,7 +127,7 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	}, {
 		suffix: AlarmDBCPU,
 		description: fmt.Sprintf("Database CPU above %s%% for 5 minutes: queries slow down, and with them LiteLLM's key checks and spend writes. "+
-			"Consider a larger db_instance_class.", numberText(p.DBCPUPercentThreshold)),
+			"Consider a larger db_instance_class.", rule.Number(p.DBCPUPercentThreshold).Text()),
 		namespace: NamespaceRDS, metric: "CPUUtilization", stat: "Average", dims: w.dbDims(),
 		comparison: "GreaterThanThreshold", threshold: p.DBCPUPercentThreshold, datapoints: 5, periods: 5,
 		// A gap (reboot, class change) is not high CPU; an unreachable database shows as unhealthy hosts.
@@ -135,7 +136,7 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 		suffix: AlarmDBConnections,
 		description: fmt.Sprintf("Database connections at %s%% of the %s that LiteLLM's pools are sized to share, for 3 minutes: requests are about to queue for a connection. "+
 			"More tasks or workers than the budget was sized for, or something else holding connections.",
-			numberText(p.DBConnectionsBudgetPercentThreshold), numberText(p.Database.ConnectionBudget)),
+			rule.Number(p.DBConnectionsBudgetPercentThreshold).Text(), rule.Number(p.Database.ConnectionBudget).Text()),
 		namespace: NamespaceRDS, metric: "DatabaseConnections", stat: "Maximum", dims: w.dbDims(),
 		comparison: "GreaterThanOrEqualToThreshold", threshold: connectionsThreshold, datapoints: 3, periods: 3,
 		// As for CPU: a gap is not a full pool.
@@ -260,23 +261,6 @@ func (s alarmSpec) create(scope constructs.Construct, name string, topicArn *str
 func isPercentile(stat string) bool {
 	_, err := strconv.ParseFloat(strings.TrimPrefix(stat, "p"), 64)
 	return strings.HasPrefix(stat, "p") && err == nil
-}
-
-// percentOf is percent% of total, computed by Terraform when either is a deploy-time value.
-func percentOf(total, percent float64) float64 {
-	if !check.IsTokenNumber(total) && !check.IsTokenNumber(percent) {
-		return total * percent / 100
-	}
-	return *cdktf.Token_AsNumber(cdktf.Op_Div(cdktf.Op_Mul(jsii.Number(total), jsii.Number(percent)), jsii.Number(100)))
-}
-
-// numberText writes a number into a string: digits for a literal, an interpolation for a token (which
-// fmt would print as a huge negative number).
-func numberText(n float64) string {
-	if check.IsTokenNumber(n) {
-		return *cdktf.Token_AsString(jsii.Number(n), nil)
-	}
-	return strconv.FormatFloat(n, 'f', -1, 64)
 }
 
 func strPtrMap(m map[string]string) *map[string]*string {

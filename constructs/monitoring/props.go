@@ -9,6 +9,7 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Props configures the dashboard and alarms. Thresholds may be deploy-time: a Terraform number token is
@@ -67,10 +68,13 @@ const (
 // EmailPattern is what AlarmEmail must look like. RE2, so a Terraform variable's validation can use it too.
 const EmailPattern = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
 
+// EmailRule: an email address, or empty for no subscription.
+func EmailRule(name string, x rule.Expr) rule.Rule {
+	return rule.PatternOrEmpty(name, x, EmailPattern, "an email address", "name@example.com, or empty for no subscription")
+}
+
 var (
-	emailRE  = regexp.MustCompile(EmailPattern)
-	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	kmsRE    = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+$`)
+	kmsRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+$`)
 )
 
 // awsManagedSNSKey is the key SNS offers by default; its policy cannot be changed to let CloudWatch use it.
@@ -97,15 +101,8 @@ func (p Props) WithDefaults() Props {
 func (p Props) Validate() error {
 	var errs check.Problems
 	errs.Name("Name", p.Name, MaxNameLength)
-	switch {
-	case p.Region == "":
-		errs.Addf("Region is required")
-	case !check.IsTokenString(p.Region) && !regionRE.MatchString(p.Region):
-		errs.Addf("Region %q is not an AWS region: allowed a name such as us-east-1", p.Region)
-	}
-	if p.AlarmEmail != "" && !check.IsTokenString(p.AlarmEmail) && !emailRE.MatchString(p.AlarmEmail) {
-		errs.Addf("AlarmEmail %q is not an email address: allowed empty (no subscription) or name@domain.tld", p.AlarmEmail)
-	}
+	errs.Region("Region", p.Region)
+	errs.Rules(EmailRule("AlarmEmail", rule.String(p.AlarmEmail)))
 	switch {
 	case p.KMSKeyArn == "" || check.IsTokenString(p.KMSKeyArn):
 	case strings.HasSuffix(p.KMSKeyArn, awsManagedSNSKey):
@@ -114,17 +111,13 @@ func (p Props) Validate() error {
 		errs.Addf("KMSKeyArn %q is not a KMS key ARN: allowed the stack's key (encryption.Key.Arn), arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>", p.KMSKeyArn)
 	}
 	above0 := func(field string, v float64, upTo float64, inclusive bool, unit string) {
-		if check.IsTokenNumber(v) {
-			return
-		}
-		if v > 0 && (v < upTo || inclusive && v == upTo) {
-			return
-		}
-		bound := "less than"
+		x, most := rule.Number(v), rule.Number(upTo)
+		ok, bound := rule.Lt(x, most), "less than"
 		if inclusive {
-			bound = "at most"
+			ok, bound = rule.Le(x, most), "at most"
 		}
-		errs.Addf("%s %v is out of range: allowed more than 0 and %s %v%s", field, v, bound, upTo, unit)
+		errs.Rules(rule.New(rule.And(rule.Lt(rule.Number(0), x), ok),
+			field, " = ", x, fmt.Sprintf(" is out of range: allowed more than 0 and %s %v%s.", bound, upTo, unit)))
 	}
 	above0("P99LatencySecondsThreshold", p.P99LatencySecondsThreshold, MaxLatencySeconds, true, " (the load balancer's longest idle timeout)")
 	above0("HTTP5xxRatePercentThreshold", p.HTTP5xxRatePercentThreshold, 100, false, "")

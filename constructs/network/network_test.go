@@ -31,7 +31,7 @@ func TestValidateRejects(t *testing.T) {
 		want   string
 	}{
 		{"no name", func(p *network.Props) { p.Name = "" }, "Name is required"},
-		{"bogus region", func(p *network.Props) { p.Region = "mars-1" }, `Region "mars-1" is not an AWS region name`},
+		{"bogus region", func(p *network.Props) { p.Region = "mars-1" }, `Region "mars-1" is not an AWS region: allowed a literal name such as us-east-1`},
 		{"host bits set", func(p *network.Props) { p.CIDR = "10.0.0.1/16" }, `CIDR "10.0.0.1/16" has host bits set: allowed 10.0.0.0/16`},
 		{"too large", func(p *network.Props) { p.CIDR = "10.0.0.0/8" }, `CIDR "10.0.0.0/8" has a /8 prefix: allowed /16 to /24`},
 		{"not a CIDR", func(p *network.Props) { p.CIDR = "ten" }, `CIDR "ten" is not an IPv4 CIDR block`},

@@ -53,17 +53,13 @@ func (p Props) WithDefaults() Props {
 // MaxZones is how many zones fit: each zone takes two /20-sized blocks of a /16 (scaled to the VPC size).
 const MaxZones = 6
 
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
-
 // Validate reports every problem with the props at once.
 func (p Props) Validate() error {
 	var errs check.Problems
 	if p.Name == "" {
 		errs.Addf("Name is required")
 	}
-	if !regionRE.MatchString(p.Region) {
-		errs.Addf("Region %q is not an AWS region name: allowed names like us-east-1", p.Region)
-	}
+	errs.Region("Region", p.Region)
 	errs.CIDR("CIDR", p.CIDR, 16, 24)
 	if n := len(p.AvailabilityZones); n < 2 || n > MaxZones {
 		errs.Addf("AvailabilityZones %v has %d zones: allowed 2-%d (the load balancer and the database need two)", p.AvailabilityZones, n, MaxZones)

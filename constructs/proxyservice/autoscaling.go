@@ -22,14 +22,6 @@ func (s *ProxyService) serviceLifecycle(p Props) *cdktf.TerraformResourceLifecyc
 // when asked, on requests per task.
 func (s *ProxyService) autoscaling(p Props) {
 	resourceID := fmt.Sprintf("service/%s/%s", s.ClusterName, s.ServiceName)
-	var lifecycle *cdktf.TerraformResourceLifecycle
-	if !allLiteral(p.MinCount, p.MaxCount) {
-		lifecycle = &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{{
-			Condition: cdktf.Op_Lte(jsii.Number(p.MinCount), jsii.Number(p.MaxCount)),
-			ErrorMessage: jsii.String(fmt.Sprintf("autoscaling_min_task_count = %s is above autoscaling_max_task_count = %s: allowed at most the maximum.",
-				num(p.MinCount), num(p.MaxCount))),
-		}}}
-	}
 	target := appautoscalingtarget.NewAppautoscalingTarget(s.scope, jsii.String("autoscaling-target"), &appautoscalingtarget.AppautoscalingTargetConfig{
 		ServiceNamespace:  jsii.String("ecs"),
 		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
@@ -37,7 +29,6 @@ func (s *ProxyService) autoscaling(p Props) {
 		MinCapacity:       jsii.Number(p.MinCount),
 		MaxCapacity:       jsii.Number(p.MaxCount),
 		DependsOn:         &[]cdktf.ITerraformDependable{s.Service},
-		Lifecycle:         lifecycle,
 	})
 	policy := func(id, name, metric string, value float64, label *string) {
 		appautoscalingpolicy.NewAppautoscalingPolicy(s.scope, jsii.String(id), &appautoscalingpolicy.AppautoscalingPolicyConfig{

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/awsiam"
+	"litellm-aws/internal/rule"
 )
 
 type configObject struct {
@@ -62,7 +63,7 @@ func (s *ProxyService) configBucket(p Props) configObject {
 		Policy: awsiam.DenyInsecureTransport(*bucket.Arn()),
 	})
 
-	content := renderConfig(merged, num(s.PoolLimit))
+	content := renderConfig(merged, rule.Number(s.PoolLimit).Text())
 	object := s3object.NewS3Object(s.scope, jsii.String("config"), &s3object.S3ObjectConfig{
 		Bucket:      bucket.Id(),
 		Key:         jsii.String(ConfigObjectKey),

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"litellm-aws/constructs/cache"
+	"litellm-aws/internal/rule"
 )
 
 // ConfigFilePath is where the start command puts config.yaml inside the container.
@@ -35,7 +36,7 @@ func startCommand(p Props, port int) string {
 		"exec litellm",
 		`--config "$CONFIG_FILE_PATH"`,
 		"--port", fmt.Sprint(port),
-		"--num_workers", num(p.WorkersPerTask),
+		"--num_workers", rule.Number(p.WorkersPerTask).Text(),
 		"--keepalive_timeout", fmt.Sprint(p.KeepAliveTimeoutSeconds),
 	}, " ")
 	return fetch + " && " + litellm

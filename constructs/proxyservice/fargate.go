@@ -2,6 +2,7 @@ package proxyservice
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -49,18 +50,18 @@ func FargateCPUs() []int {
 	return out
 }
 
-// CheckFargateSize says what is wrong with a CPU/memory pair, or "" when Fargate runs it.
-func CheckFargateSize(cpu, memoryMiB int) string {
-	r, ok := FargateSizes[cpu]
-	if !ok {
-		return fmt.Sprintf("task CPU %d is not a Fargate size: allowed %s", cpu, joinInts(FargateCPUs()))
-	}
-	for _, m := range r.Memories() {
-		if m == memoryMiB {
-			return ""
+// FargateMemories lists every memory size Fargate accepts with some CPU size, ascending.
+func FargateMemories() []int {
+	var out []int
+	for _, c := range FargateCPUs() {
+		for _, m := range FargateSizes[c].Memories() {
+			if !slices.Contains(out, m) {
+				out = append(out, m)
+			}
 		}
 	}
-	return fmt.Sprintf("task memory %d MiB is not valid with %d CPU units: allowed %s", memoryMiB, cpu, r)
+	sort.Ints(out)
+	return out
 }
 
 // FargateSizesText describes every valid pair, for error messages at plan time.
@@ -70,12 +71,4 @@ func FargateSizesText() string {
 		parts = append(parts, fmt.Sprintf("%d: %s", c, FargateSizes[c]))
 	}
 	return strings.Join(parts, "; ")
-}
-
-func joinInts(xs []int) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = fmt.Sprint(x)
-	}
-	return strings.Join(s, ", ")
 }

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/rule"
 )
 
 // Props configures the proxy service. Numbers marked "may be deploy-time" accept a Terraform number
@@ -139,9 +139,6 @@ const MasterKeyPattern = `^sk-[!-~]{16,}$`
 // MasterKeyRule says MasterKeyPattern in words.
 const MasterKeyRule = `"sk-" followed by at least 16 printable ASCII characters, no spaces`
 
-// MaxSecretVersion bounds the rotation counters (master_key_version, db_password_version).
-const MaxSecretVersion = 1000000
-
 // ImagePattern is a pinned container image reference: registry/path with a version tag (digits and dots,
 // optionally "v"- or "main-v"-prefixed and suffixed: v1.108.21, main-v1.74.9-stable) and/or an @sha256:
 // digest. RE2, so Terraform's regex() reads it too. Moving tags (latest, main-stable, lts...) do not match.
@@ -150,16 +147,6 @@ const ImagePattern = `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z
 // ImageRule says ImagePattern in words, naming the pinned default.
 const ImageRule = "a registry/repository with a version tag or an @sha256: digest, such as " + DefaultImage +
 	"; moving tags (latest, main-latest, main-stable, stable, lts, ...) are refused, as a task started later could run another LiteLLM"
-
-var imageRE = regexp.MustCompile(ImagePattern)
-
-// CheckImage says what is wrong with an image reference, or "" when it is pinned.
-func CheckImage(image string) string {
-	if imageRE.MatchString(image) {
-		return ""
-	}
-	return fmt.Sprintf("%q is not a pinned image: allowed %s", image, ImageRule)
-}
 
 // WithDefaults returns a copy of p with every unset optional field set to its default.
 func (p Props) WithDefaults() Props {
@@ -176,7 +163,7 @@ func (p Props) WithDefaults() Props {
 		p.MaxCount = p.DesiredCount
 		if p.Autoscaling {
 			p.MaxCount = DefaultAutoscalingMaxCount
-			if !check.IsTokenNumber(p.DesiredCount) && p.DesiredCount > p.MaxCount {
+			if rule.Number(p.DesiredCount).Known() && p.DesiredCount > p.MaxCount {
 				p.MaxCount = p.DesiredCount
 			}
 		}
@@ -230,12 +217,7 @@ func (p Props) Validate() error {
 	if p.MasterKey != "" && !check.IsTokenString(p.MasterKey) {
 		errs.Addf("MasterKey (not shown) is a literal string: allowed only a Terraform expression, such as an ephemeral variable, so that the key never appears in the synthesized JSON")
 	}
-	errs.Range("MasterKeyVersion", p.MasterKeyVersion, 1, MaxSecretVersion)
-	if !check.IsTokenString(p.Image) {
-		if msg := CheckImage(p.Image); msg != "" {
-			errs.Addf("Image %s", msg)
-		}
-	}
+	errs.Rules(p.rules()...)
 	if p.Endpoint != "" && !isLoopbackURL(p.Endpoint) {
 		errs.Addf("Endpoint %q is not a local emulator: allowed http://127.0.0.1:PORT, another loopback address, or http://localhost:PORT", p.Endpoint)
 	}
@@ -250,26 +232,8 @@ func (p Props) Validate() error {
 	if p.HealthCheckStartPeriodSeconds < 0 || p.HealthCheckStartPeriodSeconds > 300 {
 		errs.Addf("HealthCheckStartPeriodSeconds %d is out of range: allowed 0-300 (ECS's limit)", p.HealthCheckStartPeriodSeconds)
 	}
-	errs.Range("DesiredCount", p.DesiredCount, MinTasks, MaxTasks)
-	errs.Range("MinCount", p.MinCount, MinTasks, MaxTasks)
-	errs.Range("MaxCount", p.MaxCount, MinTasks, MaxTasks)
-	if allLiteral(p.DesiredCount, p.MaxCount) && p.MaxCount < p.DesiredCount {
-		errs.Addf("MaxCount %v is below DesiredCount %v: allowed DesiredCount or more", p.MaxCount, p.DesiredCount)
-	}
-	if p.Autoscaling && allLiteral(p.MinCount, p.DesiredCount) && p.MinCount > p.DesiredCount {
-		errs.Addf("MinCount %v is above DesiredCount %v: allowed 1 to DesiredCount", p.MinCount, p.DesiredCount)
-	}
-	if !check.IsTokenNumber(p.AutoscalingCPUTargetPercent) && (p.AutoscalingCPUTargetPercent < 10 || p.AutoscalingCPUTargetPercent > 95) {
-		errs.Addf("AutoscalingCPUTargetPercent %v is out of range: allowed 10-95", p.AutoscalingCPUTargetPercent)
-	}
 	if p.AutoscalingRequestsPerTarget < 0 {
 		errs.Addf("AutoscalingRequestsPerTarget %d is out of range: allowed 0 (off) or more", p.AutoscalingRequestsPerTarget)
-	}
-	errs.Range("WorkersPerTask", p.WorkersPerTask, MinWorkers, MaxWorkers)
-	if !check.IsTokenNumber(p.CPU) && !check.IsTokenNumber(p.MemoryMiB) {
-		if msg := CheckFargateSize(int(p.CPU), int(p.MemoryMiB)); msg != "" {
-			errs.Addf("CPU/MemoryMiB: %s", msg)
-		}
 	}
 	if _, err := mergeConfig(p.Config, p.ProxyBatchWriteAtSeconds, p.Redis != nil); err != nil {
 		errs.Addf("Config: %v", err)
@@ -280,11 +244,6 @@ func (p Props) Validate() error {
 	errs.RetentionDays("LogRetentionDays", p.LogRetentionDays)
 	if p.HealthCheckGracePeriodSeconds < 0 || p.HealthCheckGracePeriodSeconds > 2147483647 {
 		errs.Addf("HealthCheckGracePeriodSeconds %d is out of range: allowed 0-2147483647", p.HealthCheckGracePeriodSeconds)
-	}
-	if p.Database != nil && allLiteral(p.Database.ConnectionBudget, p.MaxCount, p.WorkersPerTask) {
-		if _, err := PoolLimit(int(p.Database.ConnectionBudget), int(p.MaxCount), int(p.WorkersPerTask)); err != nil {
-			errs.Addf("%v", err)
-		}
 	}
 	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
 	return errs.Err(fmt.Sprintf("proxy service %q", p.Name))
@@ -301,11 +260,55 @@ func isLoopbackURL(s string) bool {
 	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
-func allLiteral(xs ...float64) bool {
-	for _, x := range xs {
-		if check.IsTokenNumber(x) {
-			return false
-		}
+// crossRules are the props' rules that read more than one value: Validate applies them to literals, and the
+// service's preconditions to deploy-time values.
+func (p Props) crossRules() []rule.Rule {
+	desired, most, least := rule.Number(p.DesiredCount), rule.Number(p.MaxCount), rule.Number(p.MinCount)
+	workers := rule.Number(p.WorkersPerTask)
+	out := []rule.Rule{
+		FargateSizeRule(label(p.CPU, "CPU", "task_cpu"), rule.Number(p.CPU), label(p.MemoryMiB, "MemoryMiB", "task_memory"), rule.Number(p.MemoryMiB)),
 	}
-	return true
+	if p.Autoscaling || p.MaxCount != p.DesiredCount {
+		out = append(out, rule.AtMost(label(p.DesiredCount, "DesiredCount", "desired_task_count"), desired, maxCountLabel(p), most))
+	}
+	if p.Autoscaling {
+		out = append(out,
+			rule.AtMost(label(p.MinCount, "MinCount", "autoscaling_min_task_count"), least, maxCountLabel(p), most),
+			rule.AtMost(label(p.MinCount, "MinCount", "autoscaling_min_task_count"), least, label(p.DesiredCount, "DesiredCount", "desired_task_count"), desired))
+	}
+	if p.Database != nil {
+		out = append(out, ConnectionBudgetRule("the database instance class", rule.Number(p.Database.ConnectionBudget),
+			maxCountLabel(p), most, label(p.WorkersPerTask, "WorkersPerTask", "num_workers_per_task"), workers))
+	}
+	return out
+}
+
+// rules are every rule on the props; those on one value are checked at plan time by the variable that
+// supplies it.
+func (p Props) rules() []rule.Rule {
+	return append([]rule.Rule{
+		rule.RotationCounter("MasterKeyVersion", rule.Number(p.MasterKeyVersion)),
+		ImageRuleFor("Image", rule.String(p.Image)),
+		TaskCountRule("DesiredCount", rule.Number(p.DesiredCount)),
+		TaskCountRule("MinCount", rule.Number(p.MinCount)),
+		TaskCountRule("MaxCount", rule.Number(p.MaxCount)),
+		CPUTargetRule("AutoscalingCPUTargetPercent", rule.Number(p.AutoscalingCPUTargetPercent)),
+		WorkersRule("WorkersPerTask", rule.Number(p.WorkersPerTask)),
+	}, p.crossRules()...)
+}
+
+// label is what a message calls a value: the props field for a literal, the stack's variable for a
+// deploy-time value (the stacks pass their variables in).
+func label(x float64, field, variable string) string {
+	if rule.Number(x).Known() {
+		return field
+	}
+	return variable
+}
+
+func maxCountLabel(p Props) string {
+	if p.Autoscaling {
+		return label(p.MaxCount, "MaxCount", "autoscaling_max_task_count")
+	}
+	return label(p.MaxCount, "MaxCount", "desired_task_count")
 }

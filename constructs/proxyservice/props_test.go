@@ -4,28 +4,30 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"litellm-aws/internal/rule"
 )
 
-func TestCheckFargateSize(t *testing.T) {
+func TestFargateSizeRule(t *testing.T) {
 	cases := []struct {
 		name      string
-		cpu, mem  int
+		cpu, mem  float64
 		wantError string
 	}{
 		{"benchmark size", 4096, 8192, ""},
 		{"smallest", 256, 512, ""},
 		{"largest", 16384, 122880, ""},
 		{"8 vCPU in 4 GiB steps", 8192, 20480, ""},
-		{"memory too small for 4 vCPU", 4096, 3000, "task memory 3000 MiB is not valid with 4096 CPU units: allowed 8192-30720 in steps of 1024"},
-		{"off-step for 8 vCPU", 8192, 17408, "task memory 17408 MiB is not valid with 8192 CPU units: allowed 16384-61440 in steps of 4096"},
-		{"not a CPU size", 3000, 8192, "task CPU 3000 is not a Fargate size: allowed 256, 512, 1024, 2048, 4096, 8192, 16384"},
-		{"256 with 4096", 256, 4096, "task memory 4096 MiB is not valid with 256 CPU units: allowed 512, 1024 or 2048"},
+		{"memory too small for 4 vCPU", 4096, 3000, "MemoryMiB = 3000 MiB is not valid with CPU = 4096 CPU units: allowed 8192-30720 in steps of 1024."},
+		{"off-step for 8 vCPU", 8192, 17408, "MemoryMiB = 17408 MiB is not valid with CPU = 8192 CPU units: allowed 16384-61440 in steps of 4096."},
+		{"not a CPU size", 3000, 8192, "MemoryMiB = 8192 MiB is not valid with CPU = 3000 CPU units: allowed CPU units 256, 512, 1024, 2048, 4096, 8192, 16384 only."},
+		{"256 with 4096", 256, 4096, "MemoryMiB = 4096 MiB is not valid with CPU = 256 CPU units: allowed 512, 1024 or 2048."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := CheckFargateSize(tc.cpu, tc.mem)
+			got := FargateSizeRule("CPU", rule.Number(tc.cpu), "MemoryMiB", rule.Number(tc.mem)).Problem()
 			if got != tc.wantError {
-				t.Fatalf("CheckFargateSize(%d, %d) = %q, want %q", tc.cpu, tc.mem, got, tc.wantError)
+				t.Fatalf("FargateSizeRule(%v, %v) = %q, want %q", tc.cpu, tc.mem, got, tc.wantError)
 			}
 		})
 	}
@@ -34,31 +36,33 @@ func TestCheckFargateSize(t *testing.T) {
 func TestPoolLimit(t *testing.T) {
 	cases := []struct {
 		name                   string
-		budget, tasks, workers int
-		want                   int
+		budget, tasks, workers float64
+		want                   float64
 		wantError              string
 	}{
 		{"benchmark: 360 over 16 workers", 360, 4, 4, 20, ""}, // 22, capped at 20
 		{"eight-instance: 360 over 32 workers", 360, 8, 4, 11, ""},
 		{"ten tasks: 360 over 40 workers", 360, 10, 4, 9, ""},
 		{"boundary: exactly 5 each", 360, 18, 4, 5, ""}, // 72 workers x 5 = 360
-		{"boundary: one worker too many", 360, 73, 1, 4, "73 tasks x 1 workers x 5 connections = 365, but the database allows 360 for LiteLLM: allowed at most 72 workers in total"},
-		{"big class", 4000, 100, 32, 1, "100 tasks x 32 workers"},
+		{"boundary: one worker too many", 360, 73, 1, 4, "73 tasks (MaxCount) x 1 workers (WorkersPerTask) need at least 5 connections each, but the class allows 360 for LiteLLM (4 per worker): allowed at most 72 workers in total"},
+		{"big class", 4000, 100, 32, 1, "100 tasks (MaxCount) x 32 workers"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := PoolLimit(tc.budget, tc.tasks, tc.workers)
+			b, n, w := rule.Number(tc.budget), rule.Number(tc.tasks), rule.Number(tc.workers)
+			got := PoolLimit(b, n, w).Float()
 			if got != tc.want {
-				t.Errorf("PoolLimit = %d, want %d", got, tc.want)
+				t.Errorf("PoolLimit = %v, want %v", got, tc.want)
 			}
+			problem := ConnectionBudgetRule("the class", b, "MaxCount", n, "WorkersPerTask", w).Problem()
 			switch {
-			case tc.wantError == "" && err != nil:
-				t.Errorf("unexpected error: %v", err)
-			case tc.wantError != "" && (err == nil || !strings.Contains(err.Error(), tc.wantError)):
-				t.Errorf("error = %v, want one containing %q", err, tc.wantError)
+			case tc.wantError == "" && problem != "":
+				t.Errorf("unexpected problem: %s", problem)
+			case tc.wantError != "" && !strings.Contains(problem, tc.wantError):
+				t.Errorf("problem = %q, want one containing %q", problem, tc.wantError)
 			}
-			if err == nil && got*tc.tasks*tc.workers > tc.budget {
-				t.Errorf("limit %d x %d tasks x %d workers exceeds the budget %d", got, tc.tasks, tc.workers, tc.budget)
+			if problem == "" && got*tc.tasks*tc.workers > tc.budget {
+				t.Errorf("limit %v x %v tasks x %v workers exceeds the budget %v", got, tc.tasks, tc.workers, tc.budget)
 			}
 		})
 	}
@@ -137,7 +141,7 @@ func TestMergeConfig(t *testing.T) {
 	}
 }
 
-func TestCheckImage(t *testing.T) {
+func TestImageRule(t *testing.T) {
 	digest := strings.Repeat("0123456789abcdef", 4)
 	cases := []struct {
 		name, image string
@@ -166,14 +170,14 @@ func TestCheckImage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			want := ""
 			if !tc.pinned {
-				want = fmt.Sprintf("%q is not a pinned image: allowed %s", tc.image, ImageRule)
+				want = fmt.Sprintf("Image = %q is not a pinned image: allowed %s.", tc.image, ImageRule)
 			}
-			if got := CheckImage(tc.image); got != want {
-				t.Fatalf("CheckImage(%q) = %q, want %q", tc.image, got, want)
+			if got := ImageRuleFor("Image", rule.String(tc.image)).Problem(); got != want {
+				t.Fatalf("ImageRuleFor(%q) = %q, want %q", tc.image, got, want)
 			}
 		})
 	}
-	if CheckImage(DefaultImage) != "" || !strings.Contains(ImageRule, DefaultImage) {
+	if ImageRuleFor("Image", rule.String(DefaultImage)).Problem() != "" || !strings.Contains(ImageRule, DefaultImage) {
 		t.Errorf("the default image %s is not pinned, or not the rule's example", DefaultImage)
 	}
 }

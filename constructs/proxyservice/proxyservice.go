@@ -2,7 +2,6 @@ package proxyservice
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -17,8 +16,8 @@ import (
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
-	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/rule"
 )
 
 // ProxyService is LiteLLM running on ECS.
@@ -96,13 +95,13 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		Family:                  jsii.String(s.TaskFamily),
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
 		NetworkMode:             jsii.String("awsvpc"),
-		Cpu:                     jsii.String(num(p.CPU)),
-		Memory:                  jsii.String(num(p.MemoryMiB)),
+		Cpu:                     jsii.String(rule.Number(p.CPU).Text()),
+		Memory:                  jsii.String(rule.Number(p.MemoryMiB).Text()),
 		ExecutionRoleArn:        roles.execution,
 		TaskRoleArn:             roles.task,
 		RuntimePlatform:         linuxX86(),
 		ContainerDefinitions:    jsii.String(containerDefinitions(s.proxyContainer(p, port, config, secrets))),
-		Lifecycle:               s.preconditions(p),
+		Lifecycle:               rule.Preconditions(p.crossRules()...),
 	})
 
 	cluster := ecscluster.NewEcsCluster(c, jsii.String("cluster"), &ecscluster.EcsClusterConfig{
@@ -216,63 +215,12 @@ func (s *ProxyService) securityGroup(p Props, port int) *string {
 	return sg.Id()
 }
 
-// poolLimit is database_connection_pool_limit: the database's budget shared by every worker of the most
-// tasks there will be, capped at MaxPoolLimit. Literal sizes give a literal; deploy-time sizes give a
+// poolLimit is database_connection_pool_limit (PoolLimit): a number when the sizes are literals, else a
 // Terraform local that plan computes.
 func (s *ProxyService) poolLimit(p Props) float64 {
-	budget := p.Database.ConnectionBudget
-	if allLiteral(budget, p.MaxCount, p.WorkersPerTask) {
-		limit, _ := PoolLimit(int(budget), int(p.MaxCount), int(p.WorkersPerTask)) // Validate has checked it
-		return float64(limit)
+	limit := PoolLimit(rule.Number(p.Database.ConnectionBudget), rule.Number(p.MaxCount), rule.Number(p.WorkersPerTask))
+	if limit.Known() {
+		return limit.Float()
 	}
-	perWorker := cdktf.Fn_Floor(cdktf.Op_Div(budget, cdktf.Op_Mul(p.MaxCount, p.WorkersPerTask)))
-	local := cdktf.NewTerraformLocal(s.scope, jsii.String("database_connection_pool_limit"),
-		cdktf.Fn_Min(&[]*float64{jsii.Number(MaxPoolLimit), perWorker}))
-	return *local.AsNumber()
-}
-
-// preconditions repeat at plan time the checks Validate makes on literals, for deploy-time values.
-func (s *ProxyService) preconditions(p Props) *cdktf.TerraformResourceLifecycle {
-	var out []*cdktf.Precondition
-	if !allLiteral(p.CPU, p.MemoryMiB) {
-		table := map[string][]int{}
-		for cpu, r := range FargateSizes {
-			table[fmt.Sprint(cpu)] = r.Memories()
-		}
-		out = append(out, &cdktf.Precondition{
-			Condition: cdktf.Fn_Contains(
-				cdktf.Fn_Lookup(table, cdktf.Fn_Tostring(jsii.Number(p.CPU)), &[]int{}), jsii.Number(p.MemoryMiB)),
-			ErrorMessage: jsii.String(fmt.Sprintf("task_memory = %s MiB is not valid with task_cpu = %s: allowed memory for each CPU size: %s.",
-				num(p.MemoryMiB), num(p.CPU), FargateSizesText())),
-		})
-	}
-	if p.Autoscaling && !allLiteral(p.DesiredCount, p.MaxCount) {
-		out = append(out, &cdktf.Precondition{
-			Condition: cdktf.Op_Lte(jsii.Number(p.DesiredCount), jsii.Number(p.MaxCount)),
-			ErrorMessage: jsii.String(fmt.Sprintf("desired_task_count = %s is above the autoscaling maximum %s: allowed at most the maximum.",
-				num(p.DesiredCount), num(p.MaxCount))),
-		})
-	}
-	if !allLiteral(p.Database.ConnectionBudget, p.MaxCount, p.WorkersPerTask) {
-		out = append(out, &cdktf.Precondition{
-			Condition: cdktf.Op_Gte(jsii.Number(s.PoolLimit), jsii.Number(MinPoolLimit)),
-			ErrorMessage: jsii.String(fmt.Sprintf("Database connection budget exceeded: %s tasks x %s workers need at least %d connections each, "+
-				"but the database instance class allows %s for LiteLLM (%s per worker): allowed at most %s workers in total; "+
-				"use a larger db_instance_class, or fewer tasks (desired_task_count) or workers (num_workers_per_task).",
-				num(p.MaxCount), num(p.WorkersPerTask), MinPoolLimit, num(p.Database.ConnectionBudget), num(s.PoolLimit),
-				*cdktf.Token_AsString(cdktf.Fn_Floor(cdktf.Op_Div(p.Database.ConnectionBudget, MinPoolLimit)), nil))),
-		})
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return &cdktf.TerraformResourceLifecycle{Precondition: &out}
-}
-
-// num writes a number, or a number token, as a string.
-func num(n float64) string {
-	if check.IsTokenNumber(n) {
-		return *cdktf.Token_AsString(jsii.Number(n), nil)
-	}
-	return strconv.FormatFloat(n, 'f', -1, 64)
+	return *cdktf.NewTerraformLocal(s.scope, jsii.String("database_connection_pool_limit"), limit.TF()).AsNumber()
 }

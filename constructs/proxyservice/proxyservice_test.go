@@ -212,7 +212,7 @@ func TestValidateRejects(t *testing.T) {
 	stack := synthtest.NewStack()
 	key := ephemeralVar(stack, "master_key")
 	image := func(ref string) string {
-		return fmt.Sprintf("Image %q is not a pinned image: allowed %s", ref, pinnedRule)
+		return fmt.Sprintf("Image = %q is not a pinned image: allowed %s.", ref, pinnedRule)
 	}
 	cases := []struct {
 		name   string
@@ -221,9 +221,9 @@ func TestValidateRejects(t *testing.T) {
 	}{
 		{"literal master key", func(p *proxyservice.Props) { p.MasterKey = literalKey },
 			"MasterKey (not shown) is a literal string: allowed only a Terraform expression, such as an ephemeral variable, so that the key never appears in the synthesized JSON"},
-		{"master key version 0", func(p *proxyservice.Props) { p.MasterKeyVersion = 0 }, "MasterKeyVersion 0 is out of range: allowed whole numbers 1-1000000"},
-		{"fractional master key version", func(p *proxyservice.Props) { p.MasterKeyVersion = 2.5 }, "MasterKeyVersion 2.5 is out of range: allowed whole numbers 1-1000000"},
-		{"negative master key version", func(p *proxyservice.Props) { p.MasterKeyVersion = -3 }, "MasterKeyVersion -3 is out of range: allowed whole numbers 1-1000000"},
+		{"master key version 0", func(p *proxyservice.Props) { p.MasterKeyVersion = 0 }, "MasterKeyVersion = 0 is out of range: allowed whole numbers 1-1000000; raise it by one to rotate."},
+		{"fractional master key version", func(p *proxyservice.Props) { p.MasterKeyVersion = 2.5 }, "MasterKeyVersion = 2.5 is out of range: allowed whole numbers 1-1000000; raise it by one to rotate."},
+		{"negative master key version", func(p *proxyservice.Props) { p.MasterKeyVersion = -3 }, "MasterKeyVersion = -3 is out of range: allowed whole numbers 1-1000000; raise it by one to rotate."},
 		{"moving tag latest", func(p *proxyservice.Props) { p.Image = "ghcr.io/berriai/litellm-database:latest" }, image("ghcr.io/berriai/litellm-database:latest")},
 		{"moving tag main-stable", func(p *proxyservice.Props) { p.Image = "ghcr.io/berriai/litellm-database:main-stable" }, image("ghcr.io/berriai/litellm-database:main-stable")},
 		{"moving tag lts", func(p *proxyservice.Props) { p.Image = "ghcr.io/berriai/litellm-database:lts" }, image("ghcr.io/berriai/litellm-database:lts")},
@@ -251,14 +251,14 @@ func TestValidateRejects(t *testing.T) {
 		{"user config turns schema updates on", func(p *proxyservice.Props) {
 			p.Config = "model_list: [{model_name: a}]\ngeneral_settings:\n  disable_prisma_schema_update: false\n"
 		}, "Config: general_settings.disable_prisma_schema_update is false: allowed only true (or unset), as the migration task migrates the database and the proxy tasks must not"},
-		{"negative tasks", func(p *proxyservice.Props) { p.DesiredCount = -1 }, "DesiredCount -1 is out of range: allowed whole numbers 1-100"},
-		{"fractional workers", func(p *proxyservice.Props) { p.WorkersPerTask = 2.5 }, "WorkersPerTask 2.5 is out of range: allowed whole numbers 1-32"},
-		{"max below desired", func(p *proxyservice.Props) { p.MaxCount = 2 }, "MaxCount 2 is below DesiredCount 4: allowed DesiredCount or more"},
-		{"bad Fargate pair", func(p *proxyservice.Props) { p.MemoryMiB = 4096 }, "CPU/MemoryMiB: task memory 4096 MiB is not valid with 4096 CPU units: allowed 8192-30720 in steps of 1024"},
+		{"negative tasks", func(p *proxyservice.Props) { p.DesiredCount = -1 }, "DesiredCount = -1 is out of range: allowed whole numbers 1-100."},
+		{"fractional workers", func(p *proxyservice.Props) { p.WorkersPerTask = 2.5 }, "WorkersPerTask = 2.5 is out of range: allowed whole numbers 1-32."},
+		{"max below desired", func(p *proxyservice.Props) { p.MaxCount = 2 }, "DesiredCount = 4 is above MaxCount = 2: allowed at most MaxCount."},
+		{"bad Fargate pair", func(p *proxyservice.Props) { p.MemoryMiB = 4096 }, "MemoryMiB = 4096 MiB is not valid with CPU = 4096 CPU units: allowed 8192-30720 in steps of 1024."},
 		{"config without models", func(p *proxyservice.Props) { p.Config = "general_settings: {}" }, "Config: model_list is missing or empty: allowed a config.yaml with at least one model (see BenchmarkConfig)"},
 		{"batch write", func(p *proxyservice.Props) { p.ProxyBatchWriteAtSeconds = 4000 }, "ProxyBatchWriteAtSeconds 4000 is out of range: allowed 1-3600"},
-		{"min above desired", func(p *proxyservice.Props) { p.Autoscaling, p.MinCount = true, 5 }, "MinCount 5 is above DesiredCount 4: allowed 1 to DesiredCount"},
-		{"CPU target", func(p *proxyservice.Props) { p.AutoscalingCPUTargetPercent = 99 }, "AutoscalingCPUTargetPercent 99 is out of range: allowed 10-95"},
+		{"min above desired", func(p *proxyservice.Props) { p.Autoscaling, p.MinCount = true, 5 }, "MinCount = 5 is above DesiredCount = 4: allowed at most DesiredCount."},
+		{"CPU target", func(p *proxyservice.Props) { p.AutoscalingCPUTargetPercent = 99 }, "AutoscalingCPUTargetPercent = 99 is out of range: allowed 10-95."},
 		{"requests per target", func(p *proxyservice.Props) { p.AutoscalingRequestsPerTarget = -1 }, "AutoscalingRequestsPerTarget -1 is out of range: allowed 0 (off) or more"},
 	}
 	for _, tc := range cases {
@@ -284,7 +284,7 @@ func TestValidateRejects(t *testing.T) {
 	t.Run("budget exceeded", func(t *testing.T) {
 		p := validProps(key)
 		p.DesiredCount, p.MaxCount = 30, 30
-		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "database connection budget exceeded: 30 tasks x 4 workers x 5 connections = 600, but the database allows 360") {
+		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Database connection budget exceeded: 30 tasks (MaxCount) x 4 workers (WorkersPerTask) need at least 5 connections each, but the database instance class allows 360") {
 			t.Fatalf("Validate() = %v", err)
 		}
 	})
@@ -865,7 +865,7 @@ func TestDeployTimeSizes(t *testing.T) {
 		t.Errorf("pool limit local = %s", limit)
 	}
 	pre := synthtest.JSON(td["lifecycle"])
-	for _, want := range []string{`tostring(var.task_cpu)`, `var.task_memory`, `Database connection budget exceeded`, `>= 5`} {
+	for _, want := range []string{`tostring(var.task_cpu)`, `var.task_memory`, `Database connection budget exceeded`, `(5 <= min(20, floor(`} {
 		if !strings.Contains(pre, want) {
 			t.Errorf("preconditions lack %q: %s", want, pre)
 		}

@@ -4,6 +4,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/internal/rule"
 	"litellm-aws/internal/writeonly"
 )
 
@@ -37,8 +38,8 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 		KMSKeyArn:   p.KMSKeyArn,
 	})
 	if p.MasterKey != "" {
-		masterKey.Version.AddOverride(jsii.String("lifecycle.precondition"), writeonly.CheckGiven(p.MasterKey, MasterKeyPattern,
-			"master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed "+MasterKeyRule+", or leave it unset to have one generated."))
+		masterKey.Version.AddOverride(jsii.String("lifecycle.precondition"), writeonly.CheckGiven(p.MasterKey,
+			MasterKeyRuleFor("master_key", rule.String(p.MasterKey))))
 	}
 	salt := writeonly.NewSecret(s.scope, "salt-key", writeonly.SecretProps{
 		Name: s.SaltKeySecretName,
@@ -63,8 +64,8 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 		// Values known at plan time: the provider drops a triggers change that holds an unknown value
 		// (aws_ecs_service's triggersCustomizeDiff), and the tasks would roll one apply late.
 		versions: &map[string]*string{
-			"master_key_version":  jsii.String(num(p.MasterKeyVersion)),
-			"db_password_version": jsii.String(num(p.Database.PasswordVersion)),
+			"master_key_version":  jsii.String(rule.Number(p.MasterKeyVersion).Text()),
+			"db_password_version": jsii.String(rule.Number(p.Database.PasswordVersion).Text()),
 		},
 	}
 	if p.Redis != nil {

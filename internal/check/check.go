@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"litellm-aws/internal/rule"
 )
 
 // Problems is the list of what is wrong with one set of props.
@@ -27,21 +29,13 @@ func (p Problems) Err(heading string) error {
 	return errors.New(heading + ":\n  - " + strings.Join(p, "\n  - "))
 }
 
-// IsTokenNumber reports whether n is a Terraform token (a deploy-time value) rather than a literal; such
-// values are checked by Terraform at plan time, not here.
-func IsTokenNumber(n float64) bool { return *cdktf.Token_IsUnresolved(jsii.Number(n)) }
-
 // IsTokenString reports whether s holds a Terraform token.
 func IsTokenString(s string) bool { return *cdktf.Token_IsUnresolved(jsii.String(s)) }
 
-// Range checks a whole number against an inclusive range; tokens are left to Terraform.
-func (p *Problems) Range(field string, v float64, min, max int) {
-	if IsTokenNumber(v) {
-		return
-	}
-	if v != float64(int(v)) || v < float64(min) || v > float64(max) {
-		p.Addf("%s %v is out of range: allowed whole numbers %d-%d", field, v, min, max)
-	}
+// Rules records the message of every rule that Go can decide now and that is broken; the rest are left to
+// Terraform, which checks them at plan time.
+func (p *Problems) Rules(rules ...rule.Rule) {
+	*p = append(*p, rule.Problems(rules...)...)
 }
 
 // Name checks a resource name prefix: AWS limits names to letters, digits and hyphens, starting with a
@@ -103,16 +97,6 @@ func (p *Problems) Secret(field, v, noun string) {
 	case !IsTokenString(v):
 		p.Addf("%s (not shown) is a literal string: allowed only a Terraform expression, such as a sensitive variable's StringValue(), so that the %s never appears in the synthesized JSON", field, noun)
 	}
-}
-
-// SecretRule checks a deploy-time secret against an RE2 pattern when Terraform plans. A precondition, not a
-// variable validation: Terraform prints the value of a variable that fails validation even when it is
-// sensitive, and a failed precondition does not.
-func SecretRule(secret, pattern, message string) *cdktf.TerraformResourceLifecycle {
-	return &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{{
-		Condition:    cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(pattern), jsii.String(secret))),
-		ErrorMessage: jsii.String(message),
-	}}}
 }
 
 var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)

@@ -8,6 +8,7 @@ package writeonly
 
 import (
 	"fmt"
+	"litellm-aws/internal/rule"
 	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -120,12 +121,11 @@ func OrGenerated(given, generated string) string {
 	return *cdktf.Token_AsString(cdktf.Fn_Coalesce(&[]any{jsii.String(given), jsii.String(generated)}), nil)
 }
 
-// CheckGiven is a lifecycle precondition: a value brought in must match pattern (RE2); none (null) passes.
-// message must not show the value: plan prints it as is.
-func CheckGiven(given, pattern, message string) []map[string]any {
+// CheckGiven is a lifecycle precondition: a value brought in must meet r (a rule.Secret on given, whose message
+// does not show it); none (null) passes.
+func CheckGiven(given string, r rule.Rule) []map[string]any {
 	return []map[string]any{{
-		"condition": cdktf.Fn_Conditional(cdktf.Op_Neq(jsii.String(given), cdktf.Token_NullValue()),
-			cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(pattern), jsii.String(given))), jsii.Bool(true)),
-		"error_message": message,
+		"condition":     cdktf.Fn_Conditional(cdktf.Op_Neq(jsii.String(given), cdktf.Token_NullValue()), r.OK.TF(), jsii.Bool(true)),
+		"error_message": r.TerraformMessage(),
 	}}
 }
