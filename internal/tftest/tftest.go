@@ -88,7 +88,10 @@ func (tf *Terraform) Run(t testing.TB, dir string, timeout time.Duration, args .
 	cmd := exec.CommandContext(ctx, tf.Bin, append([]string{args[0], "-no-color"}, args[1:]...)...)
 	cmd.Dir = dir
 	cmd.Env = tf.Env
+	start := time.Now()
 	out, err := cmd.CombinedOutput()
+	// One line per command, so `go test -v` shows where a test's time goes.
+	t.Logf("terraform %s: %.1fs", args[0], time.Since(start).Seconds())
 	var exit *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
