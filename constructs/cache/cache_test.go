@@ -13,6 +13,7 @@ import (
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/synthtest"
 )
 
@@ -67,7 +68,8 @@ func TestCache(t *testing.T) {
 			stack := synthtest.NewStack()
 			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
 			c := cache.New(stack, "redis", cache.Props{Network: net, Name: "litellm-test", AuthToken: tokenVar(stack), Nodes: tc.nodes})
-			c.AllowFrom("from-client", jsii.String("sg-client"), "from the client")
+			client := sgrule.Group{Scope: stack, ID: jsii.String("sg-client"), Label: "client"}
+			sgrule.Allow(client, c, cache.Port, sgrule.Descriptions{Egress: "to the cache", Ingress: "from the client"})
 			doc := synthtest.Synth(t, stack)
 
 			rg := doc.One(t, *elasticachereplicationgroup.ElasticacheReplicationGroup_TfResourceType())

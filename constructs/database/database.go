@@ -11,20 +11,20 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/writeonly"
 )
 
 // Database is the RDS instance and the secret that tells clients how to reach it.
 type Database struct {
-	scope constructs.Construct // what every resource here is created in
+	securityGroup sgrule.Group
 	// Identifier is the RDS instance identifier, "<name>-litellm-db".
 	Identifier string
-	// SecurityGroupID is the database's security group; clients are let in with AllowFrom.
+	// SecurityGroupID is the database's security group; clients are let in with sgrule.Allow.
 	SecurityGroupID *string
 	// Address is the instance's DNS name; Endpoint is address:port.
 	Address  *string
@@ -145,7 +145,7 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	url.AddOverride(jsii.String("lifecycle.replace_triggered_by"), []string{*instance.TerraformResourceType() + "." + *instance.FriendlyUniqueId() + ".id"})
 
 	return &Database{
-		scope:            c,
+		securityGroup:    sgrule.Group{Scope: c, ID: sg.Id(), Label: "database"},
 		Identifier:       identifier,
 		SecurityGroupID:  sg.Id(),
 		Address:          instance.Address(),
@@ -158,17 +158,9 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	}
 }
 
-// AllowFrom lets a client security group connect on the PostgreSQL port; the only ingress the database has.
-func (d *Database) AllowFrom(id string, clientSecurityGroupID *string, description string) vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule {
-	return vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(d.scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           d.SecurityGroupID,
-		Description:               jsii.String(description),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(Port),
-		ToPort:                    jsii.Number(Port),
-		ReferencedSecurityGroupId: clientSecurityGroupID,
-	})
-}
+// SecurityGroup is the database's security group: clients reach it on Port through sgrule.Allow, the only
+// ingress it has. Rules on it are created in the database's scope.
+func (d *Database) SecurityGroup() sgrule.Group { return d.securityGroup }
 
 // classFacts returns the connection budget and whether Performance Insights is available: computed here
 // for a literal class, looked up by Terraform from tables written here when the class is a deploy-time value.

@@ -19,6 +19,7 @@ import (
 
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/internal/writeonly"
 )
@@ -143,11 +144,11 @@ type built struct {
 	doc   *synthtest.Doc
 	db    *database.Database
 	probe string // logical name of a terraform_data that depends on db.Ready
-	rule  string // address of the rule AllowFrom returned
+	rule  string // address of the ingress rule sgrule.Allow returned
 }
 
 // build makes a database (generated password unless modify brings one) with one client, and a probe that waits
-// for db.Ready, so that tests read what Ready and AllowFrom give as Terraform sees them.
+// for db.Ready, so that tests read what Ready and sgrule.Allow give as Terraform sees them.
 func build(t *testing.T, modify func(cdktf.TerraformStack, *database.Props)) built {
 	t.Helper()
 	stack := synthtest.NewStack()
@@ -157,7 +158,8 @@ func build(t *testing.T, modify func(cdktf.TerraformStack, *database.Props)) bui
 		modify(stack, &p)
 	}
 	db := database.New(stack, "db", p)
-	rule := db.AllowFrom("from-client", jsii.String("sg-client"), "from the client")
+	client := sgrule.Group{Scope: stack, ID: jsii.String("sg-client"), Label: "client"}
+	rule := sgrule.Allow(client, db, database.Port, sgrule.Descriptions{Egress: "to the database", Ingress: "from the client"}).Ingress
 	probe := cdktf.NewDataResource(stack, jsii.String("probe"), &cdktf.DataConfig{DependsOn: &db.Ready})
 	cdktf.NewDataResource(stack, jsii.String("rule-probe"), &cdktf.DataConfig{DependsOn: &[]cdktf.ITerraformDependable{rule}})
 	doc := synthtest.Synth(t, stack)
@@ -237,13 +239,15 @@ func TestDatabaseDefaults(t *testing.T) {
 		t.Errorf("parameter group = %v", params)
 	}
 
-	// Ingress: 5432 from the client's group only; no egress at all.
-	in := doc.One(t, *vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType())
-	if in["referenced_security_group_id"] != "sg-client" || in["from_port"] != float64(5432) || in["to_port"] != float64(5432) || in["cidr_ipv4"] != nil {
-		t.Errorf("ingress = %v", in)
+	// Ingress: 5432 from the client's group only, in the database's scope; no egress at all (the one egress
+	// rule is the client's).
+	inName, in := only(t, doc, *vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType(), nil)
+	if in["referenced_security_group_id"] != "sg-client" || in["from_port"] != float64(5432) || in["to_port"] != float64(5432) || in["cidr_ipv4"] != nil ||
+		!strings.HasPrefix(inName, "db_ingress-from-client_") {
+		t.Errorf("ingress %s = %v", inName, in)
 	}
-	if n := len(doc.Resources(*vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType())); n != 0 {
-		t.Errorf("database has %d egress rules, want none", n)
+	if _, out := only(t, doc, *vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType(), nil); out["security_group_id"] != "sg-client" {
+		t.Errorf("database has an egress rule: %v", out)
 	}
 
 	// The URL secret is deleted at once: it is written again with the password.
@@ -379,8 +383,8 @@ func TestURLFollowsTheInstance(t *testing.T) {
 	}
 }
 
-// TestReadyAndAllowFrom: clients wait for the instance and its URL; AllowFrom gives the rule to wait for.
-func TestReadyAndAllowFrom(t *testing.T) {
+// TestReadyAndAllow: clients wait for the instance and its URL; sgrule.Allow gives the rule to wait for.
+func TestReadyAndAllow(t *testing.T) {
 	b := build(t, nil)
 	instName, _ := only(t, b.doc, instanceType, nil)
 	urlName, _ := urlVersion(t, b.doc)
@@ -392,7 +396,7 @@ func TestReadyAndAllowFrom(t *testing.T) {
 	ingressType := *vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType()
 	ruleName, _ := only(t, b.doc, ingressType, map[string]any{"referenced_security_group_id": "sg-client"})
 	if b.rule != ingressType+"."+ruleName {
-		t.Errorf("AllowFrom returned %s, want the ingress rule %s", b.rule, ingressType+"."+ruleName)
+		t.Errorf("sgrule.Allow returned %s, want the ingress rule %s", b.rule, ingressType+"."+ruleName)
 	}
 }
 

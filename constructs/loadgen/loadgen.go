@@ -13,10 +13,10 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 
 	"litellm-aws/internal/awsiam"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/sgrule"
 )
 
 // What the task definition names; ./help benchmark reads them from the stack's outputs or relies on them.
@@ -41,6 +41,7 @@ var Scenario = []string{"-users", "1000", "-spawn-rate", "500", "-duration", "5m
 
 // LoadGen is the load generator's definition; nothing of it runs until a task is started.
 type LoadGen struct {
+	securityGroup sgrule.Group
 	// RepositoryURL is the ECR repository the tester's image is pushed to (<account>.dkr.ecr.<region>.amazonaws.com/<name>-loadgen).
 	RepositoryURL *string
 	// RepositoryArn is its ARN; the execution role may pull from it alone.
@@ -128,7 +129,8 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 		}),
 	})
 
-	g.SecurityGroupID = securityGroup(c, p)
+	g.securityGroup = securityGroup(c, p)
+	g.SecurityGroupID = g.securityGroup.ID
 
 	g.Command = append([]string{"-url", *p.LoadBalancer.URL, "-profile", p.Profile}, Scenario...)
 	// -assert: the task's exit code is the verdict (0 held, 3 missed); 1 is a failed run or upload.
@@ -221,26 +223,23 @@ var ListenerPorts = []int{80, 443}
 // balancer is internet-facing: from a private subnet its name resolves to public addresses, which are
 // reached through the NAT gateway, so the destination is the load balancer's public address (which can
 // change), not its security group or the VPC's range.
-func securityGroup(c constructs.Construct, p Props) *string {
+func securityGroup(c constructs.Construct, p Props) sgrule.Group {
 	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
 		Name:        jsii.String(p.Name + "-loadgen"),
 		Description: jsii.String("Load generator: nothing in; out to the load balancer's listeners (through NAT) and HTTPS to AWS APIs"),
 		VpcId:       p.Network.VpcID,
 		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-loadgen")},
 	})
+	group := sgrule.Group{Scope: c, ID: sg.Id(), Label: "loadgen"}
 	for _, port := range ListenerPorts {
 		description := "HTTP to the load balancer's public address, through NAT"
 		if port == 443 {
 			description = "HTTPS to the load balancer (through NAT), ECR, S3, CloudWatch Logs and Secrets Manager"
 		}
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, jsii.String(fmt.Sprintf("egress-%d", port)), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId: sg.Id(),
-			Description:     jsii.String(description),
-			IpProtocol:      jsii.String("tcp"),
-			FromPort:        jsii.Number(float64(port)),
-			ToPort:          jsii.Number(float64(port)),
-			CidrIpv4:        jsii.String("0.0.0.0/0"),
-		})
+		sgrule.AllowToCIDR(group, fmt.Sprintf("egress-%d", port), "0.0.0.0/0", port, description)
 	}
-	return sg.Id()
+	return group
 }
+
+// SecurityGroup is the task's security group. Rules on it are created in the load generator's scope.
+func (g *LoadGen) SecurityGroup() sgrule.Group { return g.securityGroup }

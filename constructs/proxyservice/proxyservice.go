@@ -11,14 +11,13 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/sgrule"
 )
 
 // ProxyService is LiteLLM running on ECS.
@@ -174,46 +173,22 @@ func (s *ProxyService) securityGroup(p Props, port int) *string {
 		VpcId:       p.Network.VpcID,
 		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-service")},
 	})
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s.scope, jsii.String("ingress-from-alb"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           sg.Id(),
-		Description:               jsii.String("LiteLLM from the load balancer"),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(float64(port)),
-		ToPort:                    jsii.Number(float64(port)),
-		ReferencedSecurityGroupId: p.LoadBalancer.SecurityGroupID,
-	})
-	toDatabase := vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-to-database"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId:           sg.Id(),
-		Description:               jsii.String("PostgreSQL to the database"),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(database.Port),
-		ToPort:                    jsii.Number(database.Port),
-		ReferencedSecurityGroupId: p.Database.SecurityGroupID,
-	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: sg.Id(),
-		Description:     jsii.String("HTTPS to the image registry, AWS APIs and LLM providers"),
-		IpProtocol:      jsii.String("tcp"),
-		FromPort:        jsii.Number(443),
-		ToPort:          jsii.Number(443),
-		CidrIpv4:        jsii.String("0.0.0.0/0"),
-	})
-	if p.Redis != nil {
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-to-redis"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId:           sg.Id(),
-			Description:               jsii.String("Redis (TLS) to the cache"),
-			IpProtocol:                jsii.String("tcp"),
-			FromPort:                  jsii.Number(cache.Port),
-			ToPort:                    jsii.Number(cache.Port),
-			ReferencedSecurityGroupId: p.Redis.SecurityGroupID,
-		})
-		p.Redis.AllowFrom("ingress-from-service", sg.Id(), "Redis from the LiteLLM tasks")
-	}
-	p.LoadBalancer.AllowTo("egress-to-service", sg.Id())
-	fromService := p.Database.AllowFrom("ingress-from-service", sg.Id(), "PostgreSQL from the LiteLLM tasks")
-	s.databaseRules = []cdktf.ITerraformDependable{toDatabase, fromService}
 	s.SecurityGroupID = sg.Id()
+	sgrule.Allow(p.LoadBalancer, s, port, sgrule.Descriptions{
+		Egress: fmt.Sprintf("to targets on port %d", port), Ingress: "LiteLLM from the load balancer"})
+	s.databaseRules = sgrule.Allow(s, p.Database, database.Port, sgrule.Descriptions{
+		Egress: "PostgreSQL to the database", Ingress: "PostgreSQL from the LiteLLM tasks"}).Dependables()
+	sgrule.AllowToCIDR(s, "egress-https", "0.0.0.0/0", 443, "HTTPS to the image registry, AWS APIs and LLM providers")
+	if p.Redis != nil {
+		sgrule.Allow(s, p.Redis, cache.Port, sgrule.Descriptions{
+			Egress: "Redis (TLS) to the cache", Ingress: "Redis from the LiteLLM tasks"})
+	}
 	return sg.Id()
+}
+
+// SecurityGroup is the tasks' security group. Rules on it are created in the service's scope.
+func (s *ProxyService) SecurityGroup() sgrule.Group {
+	return sgrule.Group{Scope: s.scope, ID: s.SecurityGroupID, Label: "service"}
 }
 
 // poolLimit is database_connection_pool_limit: the database's budget shared by every worker of the most
