@@ -10,8 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 
 	"litellm-aws/internal/awsiam"
@@ -104,29 +102,21 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
 
-	execution := iamrole.NewIamRole(c, jsii.String("execution-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-loadgen-execution"),
-		Description:      jsii.String("ECS pulls the load tester's image, writes its log and reads the master key for it"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
+	execution := awsiam.NewRole(c, "execution-role", awsiam.RoleProps{
+		Name:        p.Name + "-loadgen-execution",
+		Description: "ECS pulls the load tester's image, writes its log and reads the master key for it",
+		Service:     "ecs-tasks.amazonaws.com",
+		Policy:      awsiam.InlinePolicy{ID: "execution-policy", Name: "loadgen-execution", Document: executionPolicy(p, *repo.Arn(), *logs.Arn())},
 	})
-	iamrolepolicy.NewIamRolePolicy(c, jsii.String("execution-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   jsii.String("loadgen-execution"),
-		Role:   execution.Id(),
-		Policy: executionPolicy(p, *repo.Arn(), *logs.Arn()),
-	})
-	task := iamrole.NewIamRole(c, jsii.String("task-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-loadgen-task"),
-		Description:      jsii.String("The load tester puts its reports under " + p.ReportPrefix + " in the log bucket and does nothing else"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
-	})
-	iamrolepolicy.NewIamRolePolicy(c, jsii.String("task-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String("loadgen-task"),
-		Role: task.Id(),
-		Policy: awsiam.Policy(awsiam.Statement{
+	task := awsiam.NewRole(c, "task-role", awsiam.RoleProps{
+		Name:        p.Name + "-loadgen-task",
+		Description: "The load tester puts its reports under " + p.ReportPrefix + " in the log bucket and does nothing else",
+		Service:     "ecs-tasks.amazonaws.com",
+		Policy: awsiam.InlinePolicy{ID: "task-policy", Name: "loadgen-task", Document: awsiam.Policy(awsiam.Statement{
 			Sid:       "PutReports",
 			Actions:   []string{"s3:PutObject"},
 			Resources: []string{*p.ReportBucketArn + "/" + p.ReportPrefix + "*"},
-		}),
+		})},
 	})
 
 	g.securityGroup = securityGroup(c, p)
@@ -168,8 +158,8 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 		NetworkMode:             jsii.String("awsvpc"),
 		Cpu:                     jsii.String(fmt.Sprint(p.CPU)),
 		Memory:                  jsii.String(fmt.Sprint(p.MemoryMiB)),
-		ExecutionRoleArn:        execution.Arn(),
-		TaskRoleArn:             task.Arn(),
+		ExecutionRoleArn:        execution.Arn,
+		TaskRoleArn:             task.Arn,
 		RuntimePlatform: &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
 			OperatingSystemFamily: jsii.String("LINUX"),
 			CpuArchitecture:       jsii.String("X86_64"),
