@@ -18,6 +18,7 @@ import (
 	"litellm-aws/constructs/monitoring"
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/writeonly"
 )
 
@@ -36,6 +37,8 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	p := profile.WithDefaults()
 	stack := cdktf.NewTerraformStack(scope, jsii.String(p.StackName))
 	vars := newVariables(stack, p)
+	// One deploy-time switch for the database, the load balancer and the salt key alike.
+	deletionProtection := deploytime.BoolExpr(vars.DeletionProtection)
 
 	netProps := network.Props{
 		Name:              p.StackName,
@@ -51,13 +54,13 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		PasswordVersion:    vars.DBPasswordVersion,
 		InstanceClass:      vars.DBInstanceClass,
 		MultiAZ:            p.DBMultiAZ,
-		DeletionProtection: vars.DeletionProtection,
+		DeletionProtection: deletionProtection,
 		KMSKeyArn:          p.KMSKeyArn,
 	}
 	lbProps := loadbalancer.Props{
 		Name:               p.StackName,
 		AllowedCIDRs:       p.AllowedCIDRs,
-		DeletionProtection: vars.DeletionProtection,
+		DeletionProtection: deletionProtection,
 		CertificateArn:     p.CertificateArn,
 		DomainName:         p.DomainName,
 		HostedZoneID:       p.HostedZoneID,
@@ -71,7 +74,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		MasterKeyVersion:   vars.MasterKeyVersion,
 		Image:              vars.Image,
 		Endpoint:           p.Endpoint,
-		DeletionProtection: vars.DeletionProtection,
+		DeletionProtection: deletionProtection,
 		DesiredCount:       vars.DesiredTaskCount,
 		WorkersPerTask:     vars.WorkersPerTask,
 		CPU:                vars.TaskCPU,

@@ -115,8 +115,8 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		AutoMinorVersionUpgrade:            jsii.Bool(true),
 		BackupRetentionPeriod:              jsii.Number(float64(p.BackupRetentionDays)),
 		CopyTagsToSnapshot:                 jsii.Bool(true),
-		DeletionProtection:                 p.DeletionProtection,
-		SkipFinalSnapshot:                  not(p.DeletionProtection),
+		DeletionProtection:                 p.DeletionProtection.Value(),
+		SkipFinalSnapshot:                  p.DeletionProtection.Not().Value(),
 		FinalSnapshotIdentifier:            jsii.String(identifier + "-final"),
 		EnabledCloudwatchLogsExports:       jsii.Strings("postgresql", "upgrade"),
 		IamDatabaseAuthenticationEnabled:   jsii.Bool(true),
@@ -179,12 +179,4 @@ func classFacts(scope constructs.Construct, class string) (budget float64, perfo
 	insightsByClass := cdktf.NewTerraformLocal(scope, jsii.String("performance_insights_by_class"), insights)
 	return *cdktf.Token_AsNumber(cdktf.Fn_Lookup(budgetByClass.Expression(), jsii.String(class), nil)),
 		cdktf.Token_AsAny(cdktf.Fn_Lookup(insightsByClass.Expression(), jsii.String(class), nil))
-}
-
-// not negates a bool or a Terraform bool expression.
-func not(v any) any {
-	if b, ok := v.(bool); ok {
-		return !b
-	}
-	return cdktf.Op_Not(v)
 }

@@ -19,6 +19,7 @@ import (
 
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/internal/writeonly"
@@ -111,7 +112,7 @@ func TestValidateAccepts(t *testing.T) {
 			}
 		})
 	}
-	if p := (database.Props{}).WithDefaults(); p.PasswordVersion != 1 || p.Password != "" || p.DeletionProtection != true {
+	if p := (database.Props{}).WithDefaults(); p.PasswordVersion != 1 || p.Password != "" || p.DeletionProtection != deploytime.True() {
 		t.Errorf("defaults: PasswordVersion %v, Password %q, DeletionProtection %v; want 1, generated, true", p.PasswordVersion, p.Password, p.DeletionProtection)
 	}
 }
@@ -408,7 +409,7 @@ func TestDatabaseSwitches(t *testing.T) {
 		want       map[string]any
 		wantSecret map[string]any
 	}{
-		{"throwaway", func(_ cdktf.TerraformStack, p *database.Props) { p.DeletionProtection = false },
+		{"throwaway", func(_ cdktf.TerraformStack, p *database.Props) { p.DeletionProtection = deploytime.False() },
 			map[string]any{"deletion_protection": false, "skip_final_snapshot": true}, nil},
 		{"multi-AZ", func(_ cdktf.TerraformStack, p *database.Props) { p.MultiAZ = true }, map[string]any{"multi_az": true}, nil},
 		{"small class has no Performance Insights", func(_ cdktf.TerraformStack, p *database.Props) { p.InstanceClass = "db.t3.micro" },
@@ -441,7 +442,7 @@ func TestDeployTimeClass(t *testing.T) {
 	class := cdktf.NewTerraformVariable(stack, jsii.String("db_instance_class"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
 	protect := cdktf.NewTerraformVariable(stack, jsii.String("deletion_protection"), &cdktf.TerraformVariableConfig{Type: jsii.String("bool")})
 	database.New(stack, "db", database.Props{Name: "t", Network: net, Password: passwordVar(stack),
-		InstanceClass: *class.StringValue(), DeletionProtection: protect.BooleanValue()})
+		InstanceClass: *class.StringValue(), DeletionProtection: deploytime.BoolExpr(protect.BooleanValue())})
 	doc := synthtest.Synth(t, stack)
 	inst := doc.One(t, instanceType)
 	if inst["instance_class"] != "${var.db_instance_class}" || !strings.Contains(synthtest.JSON(inst["performance_insights_enabled"]), "[var.db_instance_class]") ||

@@ -93,7 +93,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		Subnets:                  &p.Network.PublicSubnetIDs,
 		IdleTimeout:              jsii.Number(float64(p.IdleTimeoutSeconds)),
 		DropInvalidHeaderFields:  jsii.Bool(true),
-		EnableDeletionProtection: p.DeletionProtection,
+		EnableDeletionProtection: p.DeletionProtection.Value(),
 		AccessLogs:               accessLogs(p),
 		Tags:                     &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
 	})

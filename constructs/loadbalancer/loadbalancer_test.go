@@ -19,6 +19,7 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/logbucket"
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/synthtest"
 )
@@ -68,7 +69,7 @@ const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-
 func TestDefaults(t *testing.T) {
 	p := loadbalancer.Props{Name: "n"}.WithDefaults()
 	if p.TargetPort != 4000 || p.HealthCheckPath != "/health/readiness" || p.IdleTimeoutSeconds != 300 ||
-		strings.Join(p.AllowedCIDRs, ",") != "0.0.0.0/0" || p.DeletionProtection != true || p.SSLPolicy != "ELBSecurityPolicy-TLS13-1-2-2021-06" {
+		strings.Join(p.AllowedCIDRs, ",") != "0.0.0.0/0" || p.DeletionProtection != deploytime.True() || p.SSLPolicy != "ELBSecurityPolicy-TLS13-1-2-2021-06" {
 		t.Fatalf("defaults = %+v", p)
 	}
 }

@@ -35,6 +35,7 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/internal/writeonly"
 )
@@ -341,7 +342,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := map[string]any{
 		"Image": "ghcr.io/berriai/litellm-database:v1.108.21", "MasterKeyVersion": float64(1), "KeepAliveTimeoutSeconds": 310,
-		"HealthCheckStartPeriodSeconds": 90, "HealthCheckGracePeriodSeconds": 120, "DeletionProtection": true, "MasterKey": "",
+		"HealthCheckStartPeriodSeconds": 90, "HealthCheckGracePeriodSeconds": 120, "DeletionProtection": deploytime.True(), "MasterKey": "",
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -4,6 +4,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/writeonly"
 )
 
@@ -76,17 +77,8 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 
 // recoveryWindow is 30 days while the stack is protected from deletion, else 0 (deleted at once, so the stack
 // can be deployed again under the same names).
-func recoveryWindow(deletionProtection any) any {
-	switch v := deletionProtection.(type) {
-	case nil:
-		return 0
-	case bool:
-		if v {
-			return 30
-		}
-		return 0
-	}
-	return cdktf.Fn_Conditional(deletionProtection, jsii.Number(30), jsii.Number(0))
+func recoveryWindow(deletionProtection deploytime.Bool) any {
+	return deletionProtection.Cond(30, 0)
 }
 
 // safeName makes a stack name usable in a Terraform block name.
