@@ -18,14 +18,14 @@ import (
 type Cache struct {
 	securityGroup sgrule.Group
 	// ReplicationGroupID is "<name>-redis".
-	ReplicationGroupID string
+	ReplicationGroupID *string
 	// Address is the primary endpoint's DNS name; clients connect with TLS on Port.
 	Address *string
 	// SecurityGroupID is the cache's security group; clients are let in with sgrule.Allow.
 	SecurityGroupID *string
 	// AuthTokenSecretArn and AuthTokenSecretName hold the auth token as a plain string.
 	AuthTokenSecretArn  *string
-	AuthTokenSecretName string
+	AuthTokenSecretName *string
 }
 
 // New builds the cache in the network's private subnets. It panics on invalid props; call Props.Validate
@@ -94,11 +94,11 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 
 	return &Cache{
 		securityGroup:       sgrule.Group{Scope: c, ID: sg.Id(), Label: "redis"},
-		ReplicationGroupID:  groupID,
+		ReplicationGroupID:  jsii.String(groupID),
 		Address:             group.PrimaryEndpointAddress(),
 		SecurityGroupID:     sg.Id(),
 		AuthTokenSecretArn:  secret.Arn(),
-		AuthTokenSecretName: secretName,
+		AuthTokenSecretName: jsii.String(secretName),
 	}
 }
 

@@ -100,7 +100,7 @@ func TestCache(t *testing.T) {
 			if in["referenced_security_group_id"] != "sg-client" || in["from_port"] != float64(6379) || in["cidr_ipv4"] != nil {
 				t.Errorf("ingress = %v", in)
 			}
-			if s := doc.One(t, *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()); s["name"] != "litellm-test-redis-auth-token" || c.AuthTokenSecretName != "litellm-test-redis-auth-token" {
+			if s := doc.One(t, *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()); s["name"] != "litellm-test-redis-auth-token" || *c.AuthTokenSecretName != "litellm-test-redis-auth-token" {
 				t.Errorf("secret = %v", s)
 			}
 		})

@@ -23,7 +23,7 @@ import (
 type Database struct {
 	securityGroup sgrule.Group
 	// Identifier is the RDS instance identifier, "<name>-litellm-db".
-	Identifier string
+	Identifier *string
 	// SecurityGroupID is the database's security group; clients are let in with sgrule.Allow.
 	SecurityGroupID *string
 	// Address is the instance's DNS name; Endpoint is address:port.
@@ -31,7 +31,7 @@ type Database struct {
 	Endpoint *string
 	// URLSecretArn and URLSecretName hold postgresql://litellm:<url-encoded password>@<address>:5432/litellm?sslmode=require.
 	URLSecretArn  *string
-	URLSecretName string
+	URLSecretName *string
 	// PasswordVersion is Props.PasswordVersion: clients that read the URL at start-up restart when it changes.
 	PasswordVersion float64
 	// Ready are the resources a client must wait for before it connects: the instance and its URL.
@@ -146,12 +146,12 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 
 	return &Database{
 		securityGroup:    sgrule.Group{Scope: c, ID: sg.Id(), Label: "database"},
-		Identifier:       identifier,
+		Identifier:       jsii.String(identifier),
 		SecurityGroupID:  sg.Id(),
 		Address:          instance.Address(),
 		Endpoint:         instance.Endpoint(),
 		URLSecretArn:     secret.Arn(),
-		URLSecretName:    secretName,
+		URLSecretName:    jsii.String(secretName),
 		PasswordVersion:  p.PasswordVersion,
 		Ready:            []cdktf.ITerraformDependable{instance, url},
 		ConnectionBudget: budget,

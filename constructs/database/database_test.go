@@ -224,7 +224,7 @@ func TestDatabaseDefaults(t *testing.T) {
 			t.Errorf("db instance %s = %v, want %v", k, inst[k], v)
 		}
 	}
-	if db.Identifier != "litellm-test-litellm-db" || db.URLSecretName != "litellm-test-database-url" || db.ConnectionBudget != 360 || db.PasswordVersion != 1 {
+	if *db.Identifier != "litellm-test-litellm-db" || *db.URLSecretName != "litellm-test-database-url" || db.ConnectionBudget != 360 || db.PasswordVersion != 1 {
 		t.Errorf("exposed: %+v", db)
 	}
 

@@ -46,18 +46,18 @@ type LoadGen struct {
 	RepositoryArn *string
 	// TaskFamily is the task definition family, "<name>-loadgen"; TaskDefinitionArn is the revision Terraform
 	// registered (with the PlaceholderTag image).
-	TaskFamily        string
+	TaskFamily        *string
 	TaskDefinitionArn *string
 	// LogGroupName is "/ecs/<name>-loadgen".
-	LogGroupName string
+	LogGroupName *string
 	// SecurityGroupID is the task's security group; SubnetIDs the private subnets it runs in.
 	SecurityGroupID *string
 	SubnetIDs       []*string
 	// ReportBucket and ReportPrefix are where the task's reports go: s3://<bucket>/<prefix>...
 	ReportBucket *string
-	ReportPrefix string
+	ReportPrefix *string
 	// Command is the container's default command: the tester's flags, the load balancer's URL among them.
-	Command []string
+	Command []*string
 }
 
 // FamilySuffix ends the load generator's task definition family, "<name>-loadgen".
@@ -72,23 +72,23 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	g := &LoadGen{
-		TaskFamily:   p.Name + FamilySuffix,
-		LogGroupName: "/ecs/" + p.Name + "-loadgen",
+		TaskFamily:   jsii.String(p.Name + FamilySuffix),
+		LogGroupName: jsii.String("/ecs/" + p.Name + "-loadgen"),
 		SubnetIDs:    p.Network.PrivateSubnetIDs,
 		ReportBucket: p.ReportBucket,
-		ReportPrefix: p.ReportPrefix,
+		ReportPrefix: jsii.String(p.ReportPrefix),
 	}
 
 	encryption := &ecrrepository.EcrRepositoryEncryptionConfiguration{EncryptionType: jsii.String("KMS"), KmsKey: opt.String(p.KMSKeyArn)}
 	repo := ecrrepository.NewEcrRepository(c, jsii.String("repository"), &ecrrepository.EcrRepositoryConfig{
-		Name: jsii.String(g.TaskFamily),
+		Name: g.TaskFamily,
 		// A tag always names the same image: the tester's tags are its digest's first 12 hex digits anyway.
 		ImageTagMutability:         jsii.String("IMMUTABLE"),
 		ImageScanningConfiguration: &ecrrepository.EcrRepositoryImageScanningConfiguration{ScanOnPush: jsii.Bool(true)},
 		EncryptionConfiguration:    &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{encryption},
 		// The images are built from this repository's source at any time: nothing to keep on a destroy.
 		ForceDelete: jsii.Bool(true),
-		Tags:        &map[string]*string{"Name": jsii.String(g.TaskFamily)},
+		Tags:        &map[string]*string{"Name": g.TaskFamily},
 	})
 	ecrlifecyclepolicy.NewEcrLifecyclePolicy(c, jsii.String("repository-lifecycle"), &ecrlifecyclepolicy.EcrLifecyclePolicyConfig{
 		Repository: repo.Name(),
@@ -97,7 +97,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 	g.RepositoryURL, g.RepositoryArn = repo.RepositoryUrl(), repo.Arn()
 
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String(g.LogGroupName),
+		Name:            g.LogGroupName,
 		RetentionInDays: jsii.Number(float64(p.LogRetentionDays)),
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
@@ -122,22 +122,23 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 	g.securityGroup = securityGroup(c, p)
 	g.SecurityGroupID = g.securityGroup.ID
 
-	g.Command = append([]string{"-url", *p.LoadBalancer.URL, "-profile", p.Profile}, Scenario...)
+	command := append([]string{"-url", *p.LoadBalancer.URL, "-profile", p.Profile}, Scenario...)
 	// -assert: the task's exit code is the verdict (0 held, 3 missed); 1 is a failed run or upload.
-	g.Command = append(g.Command, "-assert", "-upload", "s3://"+*p.ReportBucket+"/"+p.ReportPrefix)
+	command = append(command, "-assert", "-upload", "s3://"+*p.ReportBucket+"/"+p.ReportPrefix)
+	g.Command = *jsii.Strings(command...)
 	container := map[string]any{
 		"name":      ContainerName,
 		"image":     *repo.RepositoryUrl() + ":" + PlaceholderTag,
 		"essential": true,
 		// The image's entrypoint is the tester (internal/ociimage), so the command is its flags.
-		"command": g.Command,
+		"command": command,
 		// The uploader's S3 client; Fargate sets it too, but the tester must not depend on that.
 		"environment": []map[string]string{{"name": "AWS_REGION", "value": p.Region}},
 		"secrets":     []map[string]string{{"name": "LITELLM_MASTER_KEY", "valueFrom": *p.MasterKeySecretArn}},
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{
-				"awslogs-group":         g.LogGroupName,
+				"awslogs-group":         *g.LogGroupName,
 				"awslogs-region":        p.Region,
 				"awslogs-stream-prefix": LogStreamPrefix,
 			},
@@ -153,7 +154,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 		panic(err) // plain maps, strings and numbers only
 	}
 	td := ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String("task"), &ecstaskdefinition.EcsTaskDefinitionConfig{
-		Family:                  jsii.String(g.TaskFamily),
+		Family:                  g.TaskFamily,
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
 		NetworkMode:             jsii.String("awsvpc"),
 		Cpu:                     jsii.String(fmt.Sprint(p.CPU)),
@@ -165,7 +166,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 			CpuArchitecture:       jsii.String("X86_64"),
 		},
 		ContainerDefinitions: jsii.String(string(defs)),
-		Tags:                 &map[string]*string{"Name": jsii.String(g.TaskFamily)},
+		Tags:                 &map[string]*string{"Name": g.TaskFamily},
 	})
 	g.TaskDefinitionArn = td.Arn()
 	return g

@@ -28,7 +28,7 @@ type Network struct {
 	// VpcID is the VPC's id.
 	VpcID *string
 	// CIDR is the VPC's IPv4 block.
-	CIDR string
+	CIDR *string
 	// PublicSubnetIDs are the subnets with a route to the internet gateway, one per zone: for the load balancer.
 	PublicSubnetIDs []*string
 	// PrivateSubnetIDs are the subnets that reach the internet only through NAT, one per zone: for tasks and
@@ -56,7 +56,7 @@ func New(scope constructs.Construct, id string, props Props) *Network {
 		EnableDnsSupport:   jsii.Bool(true),
 		Tags:               name("vpc"),
 	})
-	n := &Network{scope: c, VpcID: v.Id(), CIDR: p.CIDR}
+	n := &Network{scope: c, VpcID: v.Id(), CIDR: jsii.String(p.CIDR)}
 
 	// The default security group of a new VPC allows all traffic between its members; nothing here uses it,
 	// so take it under management with no rules at all.

@@ -24,22 +24,22 @@ import (
 type ProxyService struct {
 	scope constructs.Construct // what every resource here is created in
 	// ClusterName, ServiceName, TaskFamily and LogGroupName are the names the seed's operational commands use.
-	ClusterName  string
-	ServiceName  string
-	TaskFamily   string
-	LogGroupName string
+	ClusterName  *string
+	ServiceName  *string
+	TaskFamily   *string
+	LogGroupName *string
 	// MigrationTaskFamily is the one-off task that migrates the database schema before the service starts.
-	MigrationTaskFamily string
+	MigrationTaskFamily *string
 	// MasterKeySecretName holds the master key as a plain string; SaltKeySecretName holds LITELLM_SALT_KEY.
-	MasterKeySecretName string
-	SaltKeySecretName   string
+	MasterKeySecretName *string
+	SaltKeySecretName   *string
 	// MasterKeySecretArn is the master key secret's ARN, for clients that read the key (the load generator).
 	MasterKeySecretArn *string
 	// SecurityGroupID is the tasks' security group.
 	SecurityGroupID *string
 	// ConfigBucket is the S3 bucket holding ConfigObjectKey, LiteLLM's config.yaml.
 	ConfigBucket    *string
-	ConfigObjectKey string
+	ConfigObjectKey *string
 	// PoolLimit is database_connection_pool_limit as written into the config: a number, or a Terraform
 	// number expression when the sizes are deploy-time.
 	PoolLimit float64
@@ -67,20 +67,20 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &ProxyService{
 		scope:               c,
-		ClusterName:         p.Name + "-LiteLLM-Cluster",
-		ServiceName:         p.Name + "-litellm-service",
-		TaskFamily:          p.Name + "-litellm",
-		MigrationTaskFamily: p.Name + "-litellm-migrate",
-		LogGroupName:        "/ecs/" + p.Name + "-litellm",
-		MasterKeySecretName: p.Name + "-master-key",
-		SaltKeySecretName:   p.Name + "-salt-key",
-		ConfigObjectKey:     ConfigObjectKey,
+		ClusterName:         jsii.String(p.Name + "-LiteLLM-Cluster"),
+		ServiceName:         jsii.String(p.Name + "-litellm-service"),
+		TaskFamily:          jsii.String(p.Name + "-litellm"),
+		MigrationTaskFamily: jsii.String(p.Name + "-litellm-migrate"),
+		LogGroupName:        jsii.String("/ecs/" + p.Name + "-litellm"),
+		MasterKeySecretName: jsii.String(p.Name + "-master-key"),
+		SaltKeySecretName:   jsii.String(p.Name + "-salt-key"),
+		ConfigObjectKey:     jsii.String(ConfigObjectKey),
 	}
 	port := p.LoadBalancer.TargetPort
 
 	sg := s.securityGroup(p, port)
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String(s.LogGroupName),
+		Name:            s.LogGroupName,
 		RetentionInDays: jsii.Number(float64(p.LogRetentionDays)),
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
@@ -92,7 +92,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	roles := s.roles(p, *logs.Arn(), secrets.arns, *config.objectArn)
 
 	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String("task"), &ecstaskdefinition.EcsTaskDefinitionConfig{
-		Family:                  jsii.String(s.TaskFamily),
+		Family:                  s.TaskFamily,
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
 		NetworkMode:             jsii.String("awsvpc"),
 		Cpu:                     jsii.String(num(p.CPU)),
@@ -105,7 +105,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	})
 
 	cluster := ecscluster.NewEcsCluster(c, jsii.String("cluster"), &ecscluster.EcsClusterConfig{
-		Name: jsii.String(s.ClusterName),
+		Name: s.ClusterName,
 		Setting: &[]*ecscluster.EcsClusterSetting{
 			{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")},
 		},
@@ -117,7 +117,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	dependsOn := append([]cdktf.ITerraformDependable{p.LoadBalancer.Listener, s.Migration}, secrets.written...)
 	dependsOn = append(dependsOn, roles.policies...)
 	s.Service = ecsservice.NewEcsService(c, jsii.String("service"), &ecsservice.EcsServiceConfig{
-		Name:            jsii.String(s.ServiceName),
+		Name:            s.ServiceName,
 		Cluster:         cluster.Arn(),
 		TaskDefinition:  s.TaskDefinition.Arn(),
 		DesiredCount:    jsii.Number(p.DesiredCount),

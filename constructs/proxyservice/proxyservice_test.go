@@ -418,11 +418,16 @@ func TestNamesAndWiring(t *testing.T) {
 			t.Errorf("service runs in a non-private subnet: %v", s)
 		}
 	}
-	if f.svc.ClusterName != "litellm-test-LiteLLM-Cluster" || f.svc.ServiceName != "litellm-test-litellm-service" ||
-		f.svc.TaskFamily != proxyFamily || f.svc.MigrationTaskFamily != migrateFamily || f.svc.LogGroupName != logGroup ||
-		f.svc.MasterKeySecretName != "litellm-test-master-key" || f.svc.SaltKeySecretName != "litellm-test-salt-key" ||
-		f.svc.ConfigObjectKey != "litellm/config.yaml" {
-		t.Errorf("exposed names: %+v", f.svc)
+	exposed := map[string]*string{
+		"litellm-test-LiteLLM-Cluster": f.svc.ClusterName, "litellm-test-litellm-service": f.svc.ServiceName,
+		proxyFamily: f.svc.TaskFamily, migrateFamily: f.svc.MigrationTaskFamily, logGroup: f.svc.LogGroupName,
+		"litellm-test-master-key": f.svc.MasterKeySecretName, "litellm-test-salt-key": f.svc.SaltKeySecretName,
+		"litellm/config.yaml": f.svc.ConfigObjectKey,
+	}
+	for want, got := range exposed {
+		if got == nil || *got != want {
+			t.Errorf("exposed name %v, want %s", got, want)
+		}
 	}
 }
 

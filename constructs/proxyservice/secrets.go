@@ -31,7 +31,7 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 	// A key brought in wins; only its absence falls back to the generated one.
 	value := writeonly.OrGenerated(p.MasterKey, "sk-"+writeonly.RandomPassword(s.scope, safeName(p.Name)+"_master_key", 48))
 	masterKey := writeonly.NewSecret(s.scope, "master-key", writeonly.SecretProps{
-		Name:        s.MasterKeySecretName,
+		Name:        *s.MasterKeySecretName,
 		Description: "LiteLLM master key (admin API key) for " + p.Name + "; rotate with master_key_version",
 		Value:       value,
 		Version:     jsii.Number(p.MasterKeyVersion),
@@ -42,7 +42,7 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 			"master_key (not shown, it is sensitive) is not a LiteLLM master key: allowed "+MasterKeyRule+", or leave it unset to have one generated."))
 	}
 	salt := writeonly.NewSecret(s.scope, "salt-key", writeonly.SecretProps{
-		Name: s.SaltKeySecretName,
+		Name: *s.SaltKeySecretName,
 		Description: "LITELLM_SALT_KEY for " + p.Name + ": encrypts the credentials LiteLLM keeps in its database. " +
 			"Never change it: what it encrypted could not be read again.",
 		Value: writeonly.RandomPassword(s.scope, safeName(p.Name)+"_salt_key", 64),
