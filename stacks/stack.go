@@ -18,6 +18,7 @@ import (
 	"litellm-aws/constructs/monitoring"
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/writeonly"
 )
 
@@ -36,6 +37,8 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	p := profile.WithDefaults()
 	stack := cdktf.NewTerraformStack(scope, jsii.String(p.StackName))
 	vars := newVariables(stack, p)
+	// One deploy-time switch for the database, the load balancer and the salt key alike.
+	deletionProtection := deploytime.BoolExpr(vars.DeletionProtection)
 
 	netProps := network.Props{
 		Name:              p.StackName,
@@ -51,13 +54,13 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		PasswordVersion:    vars.DBPasswordVersion,
 		InstanceClass:      vars.DBInstanceClass,
 		MultiAZ:            p.DBMultiAZ,
-		DeletionProtection: vars.DeletionProtection,
+		DeletionProtection: deletionProtection,
 		KMSKeyArn:          p.KMSKeyArn,
 	}
 	lbProps := loadbalancer.Props{
 		Name:               p.StackName,
 		AllowedCIDRs:       p.AllowedCIDRs,
-		DeletionProtection: vars.DeletionProtection,
+		DeletionProtection: deletionProtection,
 		CertificateArn:     p.CertificateArn,
 		DomainName:         p.DomainName,
 		HostedZoneID:       p.HostedZoneID,
@@ -71,7 +74,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		MasterKeyVersion:   vars.MasterKeyVersion,
 		Image:              vars.Image,
 		Endpoint:           p.Endpoint,
-		DeletionProtection: vars.DeletionProtection,
+		DeletionProtection: deletionProtection,
 		DesiredCount:       vars.DesiredTaskCount,
 		WorkersPerTask:     vars.WorkersPerTask,
 		CPU:                vars.TaskCPU,
@@ -202,26 +205,26 @@ func outputs(stack cdktf.TerraformStack, lb *loadbalancer.LoadBalancer, db *data
 	}
 	out("load_balancer_url", "Base URL of the LiteLLM proxy: curl $URL/health/readiness", lb.URL)
 	out("api_endpoint", "OpenAI-compatible API base URL: POST $URL/chat/completions with the master key", jsii.String(*lb.URL+"/v1"))
-	out("cluster_name", "ECS cluster: aws ecs describe-services --cluster <this> --services <service_name>", jsii.String(svc.ClusterName))
-	out("service_name", "ECS service running the LiteLLM tasks", jsii.String(svc.ServiceName))
-	out("log_group_name", "CloudWatch log group of the LiteLLM containers: aws logs tail <this> --follow", jsii.String(svc.LogGroupName))
+	out("cluster_name", "ECS cluster: aws ecs describe-services --cluster <this> --services <service_name>", svc.ClusterName)
+	out("service_name", "ECS service running the LiteLLM tasks", svc.ServiceName)
+	out("log_group_name", "CloudWatch log group of the LiteLLM containers: aws logs tail <this> --follow", svc.LogGroupName)
 	out("db_instance_endpoint", "PostgreSQL endpoint (address:port), reachable only from the LiteLLM tasks", db.Endpoint)
-	out("db_instance_identifier", "RDS instance identifier: aws rds describe-db-instances --db-instance-identifier <this>", jsii.String(db.Identifier))
-	out("master_key_secret_name", "Secrets Manager secret holding the master key: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text", jsii.String(svc.MasterKeySecretName))
+	out("db_instance_identifier", "RDS instance identifier: aws rds describe-db-instances --db-instance-identifier <this>", db.Identifier)
+	out("master_key_secret_name", "Secrets Manager secret holding the master key: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text", svc.MasterKeySecretName)
 	out("config_bucket_name", "S3 bucket holding LiteLLM's config.yaml", svc.ConfigBucket)
-	out("dashboard_url", "CloudWatch dashboard of the stack's key metrics (ECS, ALB, RDS)", jsii.String(mon.DashboardURL))
+	out("dashboard_url", "CloudWatch dashboard of the stack's key metrics (ECS, ALB, RDS)", mon.DashboardURL)
 	out("alarm_topic_arn", "SNS topic the stack's alarms publish to: subscribe more endpoints here", mon.TopicArn)
 	// --- load generator outputs, read by ./help benchmark (terraform output -json)
 	out("loadgen_repository_url", "ECR repository of the load tester's image: ./help benchmark pushes to it", gen.RepositoryURL)
-	out("loadgen_task_family", "Task definition family of the load generator: ./help benchmark registers a revision with the pushed image and runs it in cluster_name", jsii.String(gen.TaskFamily))
-	out("loadgen_log_group_name", "CloudWatch log group of the load generator: aws logs tail <this> --log-stream-names loadgen/loadgen/<task id>", jsii.String(gen.LogGroupName))
+	out("loadgen_task_family", "Task definition family of the load generator: ./help benchmark registers a revision with the pushed image and runs it in cluster_name", gen.TaskFamily)
+	out("loadgen_log_group_name", "CloudWatch log group of the load generator: aws logs tail <this> --log-stream-names loadgen/loadgen/<task id>", gen.LogGroupName)
 	out("loadgen_security_group_id", "Security group of the load generator's task: out to the load balancer's listener ports only", gen.SecurityGroupID)
 	cdktf.NewTerraformOutput(stack, jsii.String("private_subnet_ids"), &cdktf.TerraformOutputConfig{
 		Value:       gen.SubnetIDs,
 		Description: jsii.String("Private subnets (out through NAT) the load generator and the LiteLLM tasks run in"),
 	})
 	out("benchmark_report_bucket", "S3 bucket (the stack's log bucket) the load generator puts its reports in, under benchmark_report_prefix", gen.ReportBucket)
-	out("benchmark_report_prefix", "Key prefix of the load generator's reports in benchmark_report_bucket; the task role may write nowhere else", jsii.String(gen.ReportPrefix))
+	out("benchmark_report_prefix", "Key prefix of the load generator's reports in benchmark_report_bucket; the task role may write nowhere else", gen.ReportPrefix)
 	// --- end load generator outputs
 	if redis != nil {
 		out("redis_endpoint", "Redis primary endpoint (TLS, port 6379), reachable only from the LiteLLM tasks", redis.Address)

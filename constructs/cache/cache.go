@@ -8,24 +8,24 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/rule"
+	"litellm-aws/internal/sgrule"
 )
 
 // Cache is the Redis replication group and the secret holding its auth token.
 type Cache struct {
-	scope constructs.Construct // what every resource here is created in
+	securityGroup sgrule.Group
 	// ReplicationGroupID is "<name>-redis".
-	ReplicationGroupID string
+	ReplicationGroupID *string
 	// Address is the primary endpoint's DNS name; clients connect with TLS on Port.
 	Address *string
-	// SecurityGroupID is the cache's security group; clients are let in with AllowFrom.
+	// SecurityGroupID is the cache's security group; clients are let in with sgrule.Allow.
 	SecurityGroupID *string
 	// AuthTokenSecretArn and AuthTokenSecretName hold the auth token as a plain string.
 	AuthTokenSecretArn  *string
-	AuthTokenSecretName string
+	AuthTokenSecretName *string
 }
 
 // New builds the cache in the network's private subnets. It panics on invalid props; call Props.Validate
@@ -92,23 +92,15 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 	})
 
 	return &Cache{
-		scope:               c,
-		ReplicationGroupID:  groupID,
+		securityGroup:       sgrule.Group{Scope: c, ID: sg.Id(), Label: "redis"},
+		ReplicationGroupID:  jsii.String(groupID),
 		Address:             group.PrimaryEndpointAddress(),
 		SecurityGroupID:     sg.Id(),
 		AuthTokenSecretArn:  secret.Arn(),
-		AuthTokenSecretName: secretName,
+		AuthTokenSecretName: jsii.String(secretName),
 	}
 }
 
-// AllowFrom lets a client security group connect on the Redis port; the only ingress the cache has.
-func (c *Cache) AllowFrom(id string, clientSecurityGroupID *string, description string) {
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c.scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           c.SecurityGroupID,
-		Description:               jsii.String(description),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(Port),
-		ToPort:                    jsii.Number(Port),
-		ReferencedSecurityGroupId: clientSecurityGroupID,
-	})
-}
+// SecurityGroup is the cache's security group: clients reach it on Port through sgrule.Allow, the only
+// ingress it has. Rules on it are created in the cache's scope.
+func (c *Cache) SecurityGroup() sgrule.Group { return c.securityGroup }

@@ -13,6 +13,7 @@ import (
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/synthtest"
 )
 
@@ -67,7 +68,8 @@ func TestCache(t *testing.T) {
 			stack := synthtest.NewStack()
 			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
 			c := cache.New(stack, "redis", cache.Props{Network: net, Name: "litellm-test", AuthToken: tokenVar(stack), Nodes: tc.nodes})
-			c.AllowFrom("from-client", jsii.String("sg-client"), "from the client")
+			client := sgrule.Group{Scope: stack, ID: jsii.String("sg-client"), Label: "client"}
+			sgrule.Allow(client, c, cache.Port, sgrule.Descriptions{Egress: "to the cache", Ingress: "from the client"})
 			doc := synthtest.Synth(t, stack)
 
 			rg := doc.One(t, *elasticachereplicationgroup.ElasticacheReplicationGroup_TfResourceType())
@@ -98,7 +100,7 @@ func TestCache(t *testing.T) {
 			if in["referenced_security_group_id"] != "sg-client" || in["from_port"] != float64(6379) || in["cidr_ipv4"] != nil {
 				t.Errorf("ingress = %v", in)
 			}
-			if s := doc.One(t, *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()); s["name"] != "litellm-test-redis-auth-token" || c.AuthTokenSecretName != "litellm-test-redis-auth-token" {
+			if s := doc.One(t, *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()); s["name"] != "litellm-test-redis-auth-token" || *c.AuthTokenSecretName != "litellm-test-redis-auth-token" {
 				t.Errorf("secret = %v", s)
 			}
 		})

@@ -11,28 +11,28 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/check"
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/rule"
+	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/writeonly"
 )
 
 // Database is the RDS instance and the secret that tells clients how to reach it.
 type Database struct {
-	scope constructs.Construct // what every resource here is created in
+	securityGroup sgrule.Group
 	// Identifier is the RDS instance identifier, "<name>-litellm-db".
-	Identifier string
-	// SecurityGroupID is the database's security group; clients are let in with AllowFrom.
+	Identifier *string
+	// SecurityGroupID is the database's security group; clients are let in with sgrule.Allow.
 	SecurityGroupID *string
 	// Address is the instance's DNS name; Endpoint is address:port.
 	Address  *string
 	Endpoint *string
 	// URLSecretArn and URLSecretName hold postgresql://litellm:<url-encoded password>@<address>:5432/litellm?sslmode=require.
 	URLSecretArn  *string
-	URLSecretName string
+	URLSecretName *string
 	// PasswordVersion is Props.PasswordVersion: clients that read the URL at start-up restart when it changes.
 	PasswordVersion float64
 	// Ready are the resources a client must wait for before it connects: the instance and its URL.
@@ -116,8 +116,8 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		AutoMinorVersionUpgrade:            jsii.Bool(true),
 		BackupRetentionPeriod:              jsii.Number(float64(p.BackupRetentionDays)),
 		CopyTagsToSnapshot:                 jsii.Bool(true),
-		DeletionProtection:                 p.DeletionProtection,
-		SkipFinalSnapshot:                  not(p.DeletionProtection),
+		DeletionProtection:                 p.DeletionProtection.Value(),
+		SkipFinalSnapshot:                  p.DeletionProtection.Not().Value(),
 		FinalSnapshotIdentifier:            jsii.String(identifier + "-final"),
 		EnabledCloudwatchLogsExports:       jsii.Strings("postgresql", "upgrade"),
 		IamDatabaseAuthenticationEnabled:   jsii.Bool(true),
@@ -146,30 +146,22 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	url.AddOverride(jsii.String("lifecycle.replace_triggered_by"), []string{*instance.TerraformResourceType() + "." + *instance.FriendlyUniqueId() + ".id"})
 
 	return &Database{
-		scope:            c,
-		Identifier:       identifier,
+		securityGroup:    sgrule.Group{Scope: c, ID: sg.Id(), Label: "database"},
+		Identifier:       jsii.String(identifier),
 		SecurityGroupID:  sg.Id(),
 		Address:          instance.Address(),
 		Endpoint:         instance.Endpoint(),
 		URLSecretArn:     secret.Arn(),
-		URLSecretName:    secretName,
+		URLSecretName:    jsii.String(secretName),
 		PasswordVersion:  p.PasswordVersion,
 		Ready:            []cdktf.ITerraformDependable{instance, url},
 		ConnectionBudget: budget,
 	}
 }
 
-// AllowFrom lets a client security group connect on the PostgreSQL port; the only ingress the database has.
-func (d *Database) AllowFrom(id string, clientSecurityGroupID *string, description string) vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule {
-	return vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(d.scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           d.SecurityGroupID,
-		Description:               jsii.String(description),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(Port),
-		ToPort:                    jsii.Number(Port),
-		ReferencedSecurityGroupId: clientSecurityGroupID,
-	})
-}
+// SecurityGroup is the database's security group: clients reach it on Port through sgrule.Allow, the only
+// ingress it has. Rules on it are created in the database's scope.
+func (d *Database) SecurityGroup() sgrule.Group { return d.securityGroup }
 
 // classFacts returns the connection budget and whether Performance Insights is available: computed here
 // for a literal class, looked up by Terraform from tables written here when the class is a deploy-time value.
@@ -188,12 +180,4 @@ func classFacts(scope constructs.Construct, class string) (budget float64, perfo
 	insightsByClass := cdktf.NewTerraformLocal(scope, jsii.String("performance_insights_by_class"), insights)
 	return *cdktf.Token_AsNumber(cdktf.Fn_Lookup(budgetByClass.Expression(), jsii.String(class), nil)),
 		cdktf.Token_AsAny(cdktf.Fn_Lookup(insightsByClass.Expression(), jsii.String(class), nil))
-}
-
-// not negates a bool or a Terraform bool expression.
-func not(v any) any {
-	if b, ok := v.(bool); ok {
-		return !b
-	}
-	return cdktf.Op_Not(v)
 }

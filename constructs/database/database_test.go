@@ -19,6 +19,8 @@ import (
 
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/deploytime"
+	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/internal/writeonly"
 )
@@ -110,7 +112,7 @@ func TestValidateAccepts(t *testing.T) {
 			}
 		})
 	}
-	if p := (database.Props{}).WithDefaults(); p.PasswordVersion != 1 || p.Password != "" || p.DeletionProtection != true {
+	if p := (database.Props{}).WithDefaults(); p.PasswordVersion != 1 || p.Password != "" || p.DeletionProtection != deploytime.True() {
 		t.Errorf("defaults: PasswordVersion %v, Password %q, DeletionProtection %v; want 1, generated, true", p.PasswordVersion, p.Password, p.DeletionProtection)
 	}
 }
@@ -143,11 +145,11 @@ type built struct {
 	doc   *synthtest.Doc
 	db    *database.Database
 	probe string // logical name of a terraform_data that depends on db.Ready
-	rule  string // address of the rule AllowFrom returned
+	rule  string // address of the ingress rule sgrule.Allow returned
 }
 
 // build makes a database (generated password unless modify brings one) with one client, and a probe that waits
-// for db.Ready, so that tests read what Ready and AllowFrom give as Terraform sees them.
+// for db.Ready, so that tests read what Ready and sgrule.Allow give as Terraform sees them.
 func build(t *testing.T, modify func(cdktf.TerraformStack, *database.Props)) built {
 	t.Helper()
 	stack := synthtest.NewStack()
@@ -157,7 +159,8 @@ func build(t *testing.T, modify func(cdktf.TerraformStack, *database.Props)) bui
 		modify(stack, &p)
 	}
 	db := database.New(stack, "db", p)
-	rule := db.AllowFrom("from-client", jsii.String("sg-client"), "from the client")
+	client := sgrule.Group{Scope: stack, ID: jsii.String("sg-client"), Label: "client"}
+	rule := sgrule.Allow(client, db, database.Port, sgrule.Descriptions{Egress: "to the database", Ingress: "from the client"}).Ingress
 	probe := cdktf.NewDataResource(stack, jsii.String("probe"), &cdktf.DataConfig{DependsOn: &db.Ready})
 	cdktf.NewDataResource(stack, jsii.String("rule-probe"), &cdktf.DataConfig{DependsOn: &[]cdktf.ITerraformDependable{rule}})
 	doc := synthtest.Synth(t, stack)
@@ -221,7 +224,7 @@ func TestDatabaseDefaults(t *testing.T) {
 			t.Errorf("db instance %s = %v, want %v", k, inst[k], v)
 		}
 	}
-	if db.Identifier != "litellm-test-litellm-db" || db.URLSecretName != "litellm-test-database-url" || db.ConnectionBudget != 360 || db.PasswordVersion != 1 {
+	if *db.Identifier != "litellm-test-litellm-db" || *db.URLSecretName != "litellm-test-database-url" || db.ConnectionBudget != 360 || db.PasswordVersion != 1 {
 		t.Errorf("exposed: %+v", db)
 	}
 
@@ -237,13 +240,15 @@ func TestDatabaseDefaults(t *testing.T) {
 		t.Errorf("parameter group = %v", params)
 	}
 
-	// Ingress: 5432 from the client's group only; no egress at all.
-	in := doc.One(t, *vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType())
-	if in["referenced_security_group_id"] != "sg-client" || in["from_port"] != float64(5432) || in["to_port"] != float64(5432) || in["cidr_ipv4"] != nil {
-		t.Errorf("ingress = %v", in)
+	// Ingress: 5432 from the client's group only, in the database's scope; no egress at all (the one egress
+	// rule is the client's).
+	inName, in := only(t, doc, *vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType(), nil)
+	if in["referenced_security_group_id"] != "sg-client" || in["from_port"] != float64(5432) || in["to_port"] != float64(5432) || in["cidr_ipv4"] != nil ||
+		!strings.HasPrefix(inName, "db_ingress-from-client_") {
+		t.Errorf("ingress %s = %v", inName, in)
 	}
-	if n := len(doc.Resources(*vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType())); n != 0 {
-		t.Errorf("database has %d egress rules, want none", n)
+	if _, out := only(t, doc, *vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType(), nil); out["security_group_id"] != "sg-client" {
+		t.Errorf("database has an egress rule: %v", out)
 	}
 
 	// The URL secret is deleted at once: it is written again with the password.
@@ -379,8 +384,8 @@ func TestURLFollowsTheInstance(t *testing.T) {
 	}
 }
 
-// TestReadyAndAllowFrom: clients wait for the instance and its URL; AllowFrom gives the rule to wait for.
-func TestReadyAndAllowFrom(t *testing.T) {
+// TestReadyAndAllow: clients wait for the instance and its URL; sgrule.Allow gives the rule to wait for.
+func TestReadyAndAllow(t *testing.T) {
 	b := build(t, nil)
 	instName, _ := only(t, b.doc, instanceType, nil)
 	urlName, _ := urlVersion(t, b.doc)
@@ -392,7 +397,7 @@ func TestReadyAndAllowFrom(t *testing.T) {
 	ingressType := *vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType()
 	ruleName, _ := only(t, b.doc, ingressType, map[string]any{"referenced_security_group_id": "sg-client"})
 	if b.rule != ingressType+"."+ruleName {
-		t.Errorf("AllowFrom returned %s, want the ingress rule %s", b.rule, ingressType+"."+ruleName)
+		t.Errorf("sgrule.Allow returned %s, want the ingress rule %s", b.rule, ingressType+"."+ruleName)
 	}
 }
 
@@ -404,7 +409,7 @@ func TestDatabaseSwitches(t *testing.T) {
 		want       map[string]any
 		wantSecret map[string]any
 	}{
-		{"throwaway", func(_ cdktf.TerraformStack, p *database.Props) { p.DeletionProtection = false },
+		{"throwaway", func(_ cdktf.TerraformStack, p *database.Props) { p.DeletionProtection = deploytime.False() },
 			map[string]any{"deletion_protection": false, "skip_final_snapshot": true}, nil},
 		{"multi-AZ", func(_ cdktf.TerraformStack, p *database.Props) { p.MultiAZ = true }, map[string]any{"multi_az": true}, nil},
 		{"small class has no Performance Insights", func(_ cdktf.TerraformStack, p *database.Props) { p.InstanceClass = "db.t3.micro" },
@@ -437,7 +442,7 @@ func TestDeployTimeClass(t *testing.T) {
 	class := cdktf.NewTerraformVariable(stack, jsii.String("db_instance_class"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
 	protect := cdktf.NewTerraformVariable(stack, jsii.String("deletion_protection"), &cdktf.TerraformVariableConfig{Type: jsii.String("bool")})
 	database.New(stack, "db", database.Props{Name: "t", Network: net, Password: passwordVar(stack),
-		InstanceClass: *class.StringValue(), DeletionProtection: protect.BooleanValue()})
+		InstanceClass: *class.StringValue(), DeletionProtection: deploytime.BoolExpr(protect.BooleanValue())})
 	doc := synthtest.Synth(t, stack)
 	inst := doc.One(t, instanceType)
 	if inst["instance_class"] != "${var.db_instance_class}" || !strings.Contains(synthtest.JSON(inst["performance_insights_enabled"]), "[var.db_instance_class]") ||

@@ -6,6 +6,7 @@ import (
 
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/rule"
 )
 
@@ -39,8 +40,9 @@ type Props struct {
 	// MultiAZ keeps a synchronous standby in a second zone. Default: false.
 	MultiAZ bool
 	// DeletionProtection refuses deletion while on, and takes a final snapshot when the instance is deleted
-	// after it is turned off: a bool, or a Terraform bool expression such as a variable. Default: true.
-	DeletionProtection any
+	// after it is turned off: deploytime.BoolOf a bool, or deploytime.BoolExpr of a Terraform bool expression
+	// such as a variable's BooleanValue(). Default (unset): on.
+	DeletionProtection deploytime.Bool
 	// KMSKeyArn encrypts the connection URL secret with this customer-managed key instead of the AWS-managed default; its key
 	// policy must let Secrets Manager (and the service's execution role, which proxyservice grants kms:Decrypt) use it. Default: empty, AWS-managed encryption.
 	KMSKeyArn string
@@ -97,9 +99,7 @@ func (p Props) WithDefaults() Props {
 	if p.PasswordVersion == 0 {
 		p.PasswordVersion = 1
 	}
-	if p.DeletionProtection == nil {
-		p.DeletionProtection = true
-	}
+	p.DeletionProtection = p.DeletionProtection.Or(deploytime.True())
 	return p
 }
 

@@ -22,7 +22,7 @@ type Key struct {
 	// KeyID is the key's id (a UUID).
 	KeyID *string
 	// AliasName is "alias/<name>"; AliasArn its ARN.
-	AliasName string
+	AliasName *string
 	AliasArn  *string
 	// AccountID and Partition are the account that owns the key and its partition ("aws", "aws-cn", ...), as
 	// given to AccountFrom; other constructs' policies may use them. Terraform expressions.
@@ -47,7 +47,7 @@ func New(scope constructs.Construct, id string, props Props) *Key {
 	// after the key exists: the ARN it reads comes from a resource built later (the network needs the key
 	// before there is a load balancer to read the account from).
 	k := &Key{
-		AliasName: aliasPrefix + p.Name,
+		AliasName: jsii.String(aliasPrefix + p.Name),
 		accountID: cdktf.NewTerraformLocal(c, jsii.String("account_id"), jsii.String("")),
 		partition: cdktf.NewTerraformLocal(c, jsii.String("partition"), jsii.String("")),
 		from:      &accountSource{},
@@ -64,7 +64,7 @@ func New(scope constructs.Construct, id string, props Props) *Key {
 		Tags:                 &map[string]*string{"Name": jsii.String(p.Name)},
 	})
 	alias := kmsalias.NewKmsAlias(c, jsii.String("alias"), &kmsalias.KmsAliasConfig{
-		Name:        jsii.String(k.AliasName),
+		Name:        k.AliasName,
 		TargetKeyId: key.KeyId(),
 	})
 	// A moved block, not a new key: the deployed key keeps everything it has encrypted.

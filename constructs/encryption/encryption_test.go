@@ -131,8 +131,8 @@ func TestKey(t *testing.T) {
 	}
 	keyName := synthtest.Names(doc.Resources(*kmskey.KmsKey_TfResourceType()))[0]
 	alias := doc.One(t, *kmsalias.KmsAlias_TfResourceType())
-	if alias["name"] != "alias/t" || alias["target_key_id"] != "${aws_kms_key."+keyName+".key_id}" || k.AliasName != "alias/t" {
-		t.Errorf("alias = %v (exposed %s), want alias/t for the key", alias, k.AliasName)
+	if alias["name"] != "alias/t" || alias["target_key_id"] != "${aws_kms_key."+keyName+".key_id}" || *k.AliasName != "alias/t" {
+		t.Errorf("alias = %v (exposed %s), want alias/t for the key", alias, *k.AliasName)
 	}
 	if k.Arn == nil || k.KeyID == nil || k.AliasArn == nil || k.AccountID == nil || k.Partition == nil {
 		t.Errorf("exposed fields = %+v", k)

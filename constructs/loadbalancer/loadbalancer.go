@@ -10,16 +10,15 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 
 	"litellm-aws/constructs/logbucket"
+	"litellm-aws/internal/sgrule"
 )
 
 // LoadBalancer is the ALB, its target group and its listener.
 type LoadBalancer struct {
-	scope constructs.Construct // what every resource here is created in
+	securityGroup sgrule.Group
 	// SecurityGroupID is the ALB's security group; targets allow ingress from it.
 	SecurityGroupID *string
 	// TargetGroupArn is where the service registers its tasks.
@@ -58,16 +57,10 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		VpcId:       p.Network.VpcID,
 		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
 	})
+	group := sgrule.Group{Scope: c, ID: sg.Id(), Label: "alb"}
 	for i, cidr := range p.AllowedCIDRs {
 		for _, port := range []int{80, 443} {
-			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(fmt.Sprintf("ingress-%d-%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-				SecurityGroupId: sg.Id(),
-				Description:     jsii.String(fmt.Sprintf("port %d from %s", port, cidr)),
-				IpProtocol:      jsii.String("tcp"),
-				FromPort:        jsii.Number(float64(port)),
-				ToPort:          jsii.Number(float64(port)),
-				CidrIpv4:        jsii.String(cidr),
-			})
+			sgrule.AllowFromCIDR(group, fmt.Sprintf("ingress-%d-%d", port, i), cidr, port, fmt.Sprintf("port %d from %s", port, cidr))
 		}
 	}
 
@@ -100,7 +93,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		Subnets:                  &p.Network.PublicSubnetIDs,
 		IdleTimeout:              jsii.Number(float64(p.IdleTimeoutSeconds)),
 		DropInvalidHeaderFields:  jsii.Bool(true),
-		EnableDeletionProtection: p.DeletionProtection,
+		EnableDeletionProtection: p.DeletionProtection.Value(),
 		AccessLogs:               accessLogs(p),
 		Tags:                     &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
 	})
@@ -160,7 +153,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 	}
 
 	return &LoadBalancer{
-		scope:                c,
+		securityGroup:        group,
 		SecurityGroupID:      sg.Id(),
 		TargetGroupArn:       tg.Arn(),
 		TargetGroupArnSuffix: tg.ArnSuffix(),
@@ -173,18 +166,9 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 	}
 }
 
-// AllowTo lets the load balancer open connections to a target security group on the target port; the
-// only egress it has.
-func (l *LoadBalancer) AllowTo(id string, securityGroupID *string) {
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(l.scope, jsii.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId:           l.SecurityGroupID,
-		Description:               jsii.String(fmt.Sprintf("to targets on port %d", l.TargetPort)),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(float64(l.TargetPort)),
-		ToPort:                    jsii.Number(float64(l.TargetPort)),
-		ReferencedSecurityGroupId: securityGroupID,
-	})
-}
+// SecurityGroup is the load balancer's security group: it reaches its targets on TargetPort through
+// sgrule.Allow, the only egress it has. Rules on it are created in the load balancer's scope.
+func (l *LoadBalancer) SecurityGroup() sgrule.Group { return l.securityGroup }
 
 // accessLogs goes to the bucket the user named, else to the stack's log bucket. LogBucket.Bucket is read
 // through the bucket's policy, so the load balancer (which writes a test object at once) waits for it.

@@ -19,6 +19,8 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/logbucket"
 	"litellm-aws/constructs/network"
+	"litellm-aws/internal/deploytime"
+	"litellm-aws/internal/sgrule"
 	"litellm-aws/internal/synthtest"
 )
 
@@ -67,7 +69,7 @@ const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-
 func TestDefaults(t *testing.T) {
 	p := loadbalancer.Props{Name: "n"}.WithDefaults()
 	if p.TargetPort != 4000 || p.HealthCheckPath != "/health/readiness" || p.IdleTimeoutSeconds != 300 ||
-		strings.Join(p.AllowedCIDRs, ",") != "0.0.0.0/0" || p.DeletionProtection != true || p.SSLPolicy != "ELBSecurityPolicy-TLS13-1-2-2021-06" {
+		strings.Join(p.AllowedCIDRs, ",") != "0.0.0.0/0" || p.DeletionProtection != deploytime.True() || p.SSLPolicy != "ELBSecurityPolicy-TLS13-1-2-2021-06" {
 		t.Fatalf("defaults = %+v", p)
 	}
 }
@@ -76,7 +78,8 @@ func TestLoadBalancer(t *testing.T) {
 	stack := synthtest.NewStack()
 	net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
 	l := loadbalancer.New(stack, "lb", loadbalancer.Props{Name: "litellm-test", Network: net, AllowedCIDRs: []string{"203.0.113.0/24", "198.51.100.0/24"}})
-	l.AllowTo("to-targets", jsii.String("sg-targets"))
+	targets := sgrule.Group{Scope: stack, ID: jsii.String("sg-targets"), Label: "targets"}
+	sgrule.Allow(l, targets, l.TargetPort, sgrule.Descriptions{Egress: "to targets", Ingress: "from the load balancer"})
 	doc := synthtest.Synth(t, stack)
 
 	alb := doc.One(t, *lb.Lb_TfResourceType())
@@ -109,8 +112,11 @@ func TestLoadBalancer(t *testing.T) {
 		t.Errorf("listener = %v", listener)
 	}
 
-	// Ingress: exactly 80 and 443 from each allowed CIDR; nothing else.
+	// Ingress: exactly 80 and 443 from each allowed CIDR; nothing else (the one rule from a group is the targets').
 	ingress := doc.Resources(*vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType())
+	for name := range doc.Where(*vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule_TfResourceType(), map[string]any{"security_group_id": "sg-targets"}) {
+		delete(ingress, name)
+	}
 	got := map[string]bool{}
 	for _, r := range ingress {
 		if r["from_port"] != r["to_port"] || r["ip_protocol"] != "tcp" {
@@ -128,10 +134,13 @@ func TestLoadBalancer(t *testing.T) {
 		}
 	}
 
-	// Egress: only to the targets' security group, on the target port.
-	egress := doc.One(t, *vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType())
-	if egress["referenced_security_group_id"] != "sg-targets" || egress["from_port"] != float64(4000) || egress["to_port"] != float64(4000) || egress["cidr_ipv4"] != nil {
-		t.Errorf("egress = %v", egress)
+	// Egress: only to the targets' security group, on the target port, in the load balancer's scope.
+	egress := doc.Resources(*vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule_TfResourceType())
+	for name, r := range egress {
+		if len(egress) != 1 || r["referenced_security_group_id"] != "sg-targets" || r["from_port"] != float64(4000) || r["to_port"] != float64(4000) ||
+			r["cidr_ipv4"] != nil || !strings.HasPrefix(name, "lb_egress-to-targets_") {
+			t.Errorf("egress %s = %v", name, r)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"litellm-aws/constructs/logbucket"
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/deploytime"
 )
 
 // Props configures the load balancer.
@@ -27,9 +28,9 @@ type Props struct {
 	// IdleTimeoutSeconds closes connections idle this long. LLM responses, streamed or not, can take minutes.
 	// Default: 300.
 	IdleTimeoutSeconds int
-	// DeletionProtection stops the load balancer from being deleted while on: a bool, or a Terraform bool
-	// expression such as a variable. Default: true.
-	DeletionProtection any
+	// DeletionProtection stops the load balancer from being deleted while on: deploytime.BoolOf a bool, or
+	// deploytime.BoolExpr of a Terraform bool expression such as a variable's BooleanValue(). Default (unset): on.
+	DeletionProtection deploytime.Bool
 
 	// CertificateArn is an ACM certificate for an HTTPS listener on 443; port 80 then redirects to it.
 	// Default: empty, HTTP on 80 only.
@@ -80,9 +81,7 @@ func (p Props) WithDefaults() Props {
 	if p.IdleTimeoutSeconds == 0 {
 		p.IdleTimeoutSeconds = DefaultIdleTimeoutSeconds
 	}
-	if p.DeletionProtection == nil {
-		p.DeletionProtection = true
-	}
+	p.DeletionProtection = p.DeletionProtection.Or(deploytime.True())
 	if p.SSLPolicy == "" {
 		p.SSLPolicy = DefaultSSLPolicy
 	}

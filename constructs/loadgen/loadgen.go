@@ -10,13 +10,11 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 
 	"litellm-aws/internal/awsiam"
 	"litellm-aws/internal/opt"
+	"litellm-aws/internal/sgrule"
 )
 
 // What the task definition names; ./help benchmark reads them from the stack's outputs or relies on them.
@@ -41,24 +39,25 @@ var Scenario = []string{"-users", "1000", "-spawn-rate", "500", "-duration", "5m
 
 // LoadGen is the load generator's definition; nothing of it runs until a task is started.
 type LoadGen struct {
+	securityGroup sgrule.Group
 	// RepositoryURL is the ECR repository the tester's image is pushed to (<account>.dkr.ecr.<region>.amazonaws.com/<name>-loadgen).
 	RepositoryURL *string
 	// RepositoryArn is its ARN; the execution role may pull from it alone.
 	RepositoryArn *string
 	// TaskFamily is the task definition family, "<name>-loadgen"; TaskDefinitionArn is the revision Terraform
 	// registered (with the PlaceholderTag image).
-	TaskFamily        string
+	TaskFamily        *string
 	TaskDefinitionArn *string
 	// LogGroupName is "/ecs/<name>-loadgen".
-	LogGroupName string
+	LogGroupName *string
 	// SecurityGroupID is the task's security group; SubnetIDs the private subnets it runs in.
 	SecurityGroupID *string
 	SubnetIDs       []*string
 	// ReportBucket and ReportPrefix are where the task's reports go: s3://<bucket>/<prefix>...
 	ReportBucket *string
-	ReportPrefix string
+	ReportPrefix *string
 	// Command is the container's default command: the tester's flags, the load balancer's URL among them.
-	Command []string
+	Command []*string
 }
 
 // FamilySuffix ends the load generator's task definition family, "<name>-loadgen".
@@ -73,23 +72,23 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	g := &LoadGen{
-		TaskFamily:   p.Name + FamilySuffix,
-		LogGroupName: "/ecs/" + p.Name + "-loadgen",
+		TaskFamily:   jsii.String(p.Name + FamilySuffix),
+		LogGroupName: jsii.String("/ecs/" + p.Name + "-loadgen"),
 		SubnetIDs:    p.Network.PrivateSubnetIDs,
 		ReportBucket: p.ReportBucket,
-		ReportPrefix: p.ReportPrefix,
+		ReportPrefix: jsii.String(p.ReportPrefix),
 	}
 
 	encryption := &ecrrepository.EcrRepositoryEncryptionConfiguration{EncryptionType: jsii.String("KMS"), KmsKey: opt.String(p.KMSKeyArn)}
 	repo := ecrrepository.NewEcrRepository(c, jsii.String("repository"), &ecrrepository.EcrRepositoryConfig{
-		Name: jsii.String(g.TaskFamily),
+		Name: g.TaskFamily,
 		// A tag always names the same image: the tester's tags are its digest's first 12 hex digits anyway.
 		ImageTagMutability:         jsii.String("IMMUTABLE"),
 		ImageScanningConfiguration: &ecrrepository.EcrRepositoryImageScanningConfiguration{ScanOnPush: jsii.Bool(true)},
 		EncryptionConfiguration:    &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{encryption},
 		// The images are built from this repository's source at any time: nothing to keep on a destroy.
 		ForceDelete: jsii.Bool(true),
-		Tags:        &map[string]*string{"Name": jsii.String(g.TaskFamily)},
+		Tags:        &map[string]*string{"Name": g.TaskFamily},
 	})
 	ecrlifecyclepolicy.NewEcrLifecyclePolicy(c, jsii.String("repository-lifecycle"), &ecrlifecyclepolicy.EcrLifecyclePolicyConfig{
 		Repository: repo.Name(),
@@ -98,54 +97,48 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 	g.RepositoryURL, g.RepositoryArn = repo.RepositoryUrl(), repo.Arn()
 
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String(g.LogGroupName),
+		Name:            g.LogGroupName,
 		RetentionInDays: jsii.Number(float64(p.LogRetentionDays)),
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
 
-	execution := iamrole.NewIamRole(c, jsii.String("execution-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-loadgen-execution"),
-		Description:      jsii.String("ECS pulls the load tester's image, writes its log and reads the master key for it"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
+	execution := awsiam.NewRole(c, "execution-role", awsiam.RoleProps{
+		Name:        p.Name + "-loadgen-execution",
+		Description: "ECS pulls the load tester's image, writes its log and reads the master key for it",
+		Service:     "ecs-tasks.amazonaws.com",
+		Policy:      awsiam.InlinePolicy{ID: "execution-policy", Name: "loadgen-execution", Document: executionPolicy(p, *repo.Arn(), *logs.Arn())},
 	})
-	iamrolepolicy.NewIamRolePolicy(c, jsii.String("execution-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   jsii.String("loadgen-execution"),
-		Role:   execution.Id(),
-		Policy: executionPolicy(p, *repo.Arn(), *logs.Arn()),
-	})
-	task := iamrole.NewIamRole(c, jsii.String("task-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-loadgen-task"),
-		Description:      jsii.String("The load tester puts its reports under " + p.ReportPrefix + " in the log bucket and does nothing else"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
-	})
-	iamrolepolicy.NewIamRolePolicy(c, jsii.String("task-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String("loadgen-task"),
-		Role: task.Id(),
-		Policy: awsiam.Policy(awsiam.Statement{
+	task := awsiam.NewRole(c, "task-role", awsiam.RoleProps{
+		Name:        p.Name + "-loadgen-task",
+		Description: "The load tester puts its reports under " + p.ReportPrefix + " in the log bucket and does nothing else",
+		Service:     "ecs-tasks.amazonaws.com",
+		Policy: awsiam.InlinePolicy{ID: "task-policy", Name: "loadgen-task", Document: awsiam.Policy(awsiam.Statement{
 			Sid:       "PutReports",
 			Actions:   []string{"s3:PutObject"},
 			Resources: []string{*p.ReportBucketArn + "/" + p.ReportPrefix + "*"},
-		}),
+		})},
 	})
 
-	g.SecurityGroupID = securityGroup(c, p)
+	g.securityGroup = securityGroup(c, p)
+	g.SecurityGroupID = g.securityGroup.ID
 
-	g.Command = append([]string{"-url", *p.LoadBalancer.URL, "-profile", p.Profile}, Scenario...)
+	command := append([]string{"-url", *p.LoadBalancer.URL, "-profile", p.Profile}, Scenario...)
 	// -assert: the task's exit code is the verdict (0 held, 3 missed); 1 is a failed run or upload.
-	g.Command = append(g.Command, "-assert", "-upload", "s3://"+*p.ReportBucket+"/"+p.ReportPrefix)
+	command = append(command, "-assert", "-upload", "s3://"+*p.ReportBucket+"/"+p.ReportPrefix)
+	g.Command = *jsii.Strings(command...)
 	container := map[string]any{
 		"name":      ContainerName,
 		"image":     *repo.RepositoryUrl() + ":" + PlaceholderTag,
 		"essential": true,
 		// The image's entrypoint is the tester (internal/ociimage), so the command is its flags.
-		"command": g.Command,
+		"command": command,
 		// The uploader's S3 client; Fargate sets it too, but the tester must not depend on that.
 		"environment": []map[string]string{{"name": "AWS_REGION", "value": p.Region}},
 		"secrets":     []map[string]string{{"name": "LITELLM_MASTER_KEY", "valueFrom": *p.MasterKeySecretArn}},
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{
-				"awslogs-group":         g.LogGroupName,
+				"awslogs-group":         *g.LogGroupName,
 				"awslogs-region":        p.Region,
 				"awslogs-stream-prefix": LogStreamPrefix,
 			},
@@ -161,19 +154,19 @@ func New(scope constructs.Construct, id string, props Props) *LoadGen {
 		panic(err) // plain maps, strings and numbers only
 	}
 	td := ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String("task"), &ecstaskdefinition.EcsTaskDefinitionConfig{
-		Family:                  jsii.String(g.TaskFamily),
+		Family:                  g.TaskFamily,
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
 		NetworkMode:             jsii.String("awsvpc"),
 		Cpu:                     jsii.String(fmt.Sprint(p.CPU)),
 		Memory:                  jsii.String(fmt.Sprint(p.MemoryMiB)),
-		ExecutionRoleArn:        execution.Arn(),
-		TaskRoleArn:             task.Arn(),
+		ExecutionRoleArn:        execution.Arn,
+		TaskRoleArn:             task.Arn,
 		RuntimePlatform: &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
 			OperatingSystemFamily: jsii.String("LINUX"),
 			CpuArchitecture:       jsii.String("X86_64"),
 		},
 		ContainerDefinitions: jsii.String(string(defs)),
-		Tags:                 &map[string]*string{"Name": jsii.String(g.TaskFamily)},
+		Tags:                 &map[string]*string{"Name": g.TaskFamily},
 	})
 	g.TaskDefinitionArn = td.Arn()
 	return g
@@ -221,26 +214,23 @@ var ListenerPorts = []int{80, 443}
 // balancer is internet-facing: from a private subnet its name resolves to public addresses, which are
 // reached through the NAT gateway, so the destination is the load balancer's public address (which can
 // change), not its security group or the VPC's range.
-func securityGroup(c constructs.Construct, p Props) *string {
+func securityGroup(c constructs.Construct, p Props) sgrule.Group {
 	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
 		Name:        jsii.String(p.Name + "-loadgen"),
 		Description: jsii.String("Load generator: nothing in; out to the load balancer's listeners (through NAT) and HTTPS to AWS APIs"),
 		VpcId:       p.Network.VpcID,
 		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-loadgen")},
 	})
+	group := sgrule.Group{Scope: c, ID: sg.Id(), Label: "loadgen"}
 	for _, port := range ListenerPorts {
 		description := "HTTP to the load balancer's public address, through NAT"
 		if port == 443 {
 			description = "HTTPS to the load balancer (through NAT), ECR, S3, CloudWatch Logs and Secrets Manager"
 		}
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, jsii.String(fmt.Sprintf("egress-%d", port)), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId: sg.Id(),
-			Description:     jsii.String(description),
-			IpProtocol:      jsii.String("tcp"),
-			FromPort:        jsii.Number(float64(port)),
-			ToPort:          jsii.Number(float64(port)),
-			CidrIpv4:        jsii.String("0.0.0.0/0"),
-		})
+		sgrule.AllowToCIDR(group, fmt.Sprintf("egress-%d", port), "0.0.0.0/0", port, description)
 	}
-	return sg.Id()
+	return group
 }
+
+// SecurityGroup is the task's security group. Rules on it are created in the load generator's scope.
+func (g *LoadGen) SecurityGroup() sgrule.Group { return g.securityGroup }

@@ -161,8 +161,8 @@ func TestRepository(t *testing.T) {
 		policy.Rules[0].Selection.TagStatus != "any" || policy.Rules[0].Action.Type != "expire" {
 		t.Errorf("lifecycle policy %v (%v): want the last 5 images kept", lc["policy"], err)
 	}
-	if !*cdktf.Token_IsUnresolved(g.RepositoryURL) || g.TaskFamily != "t-loadgen" || g.LogGroupName != "/ecs/t-loadgen" {
-		t.Errorf("exposed %q %q %q", *g.RepositoryURL, g.TaskFamily, g.LogGroupName)
+	if !*cdktf.Token_IsUnresolved(g.RepositoryURL) || *g.TaskFamily != "t-loadgen" || *g.LogGroupName != "/ecs/t-loadgen" {
+		t.Errorf("exposed %q %q %q", *g.RepositoryURL, *g.TaskFamily, *g.LogGroupName)
 	}
 	logs := only(t, doc, *cloudwatchloggroup.CloudwatchLogGroup_TfResourceType(), map[string]any{"name": "/ecs/t-loadgen"})
 	if logs["retention_in_days"] != float64(30) || logs["kms_key_id"] != keyArn {
@@ -189,8 +189,12 @@ func TestTaskDefinition(t *testing.T) {
 	for _, a := range ct["command"].([]any) {
 		cmd = append(cmd, a.(string))
 	}
-	if len(cmd) != len(g.Command) || !slices.Equal(cmd[2:], g.Command[2:]) {
-		t.Errorf("command %q, exposed %q", cmd, g.Command)
+	var exposed []string
+	for _, a := range g.Command {
+		exposed = append(exposed, *a)
+	}
+	if len(cmd) != len(exposed) || !slices.Equal(cmd[2:], exposed[2:]) {
+		t.Errorf("command %q, exposed %q", cmd, exposed)
 	}
 	joined := strings.Join(cmd, " ")
 	for _, want := range []string{"-url http://${aws_lb.", "-profile eight-instance", "-users 1000 -spawn-rate 500 -duration 5m -wait 0.1s-0.5s",

@@ -41,14 +41,14 @@ const periodSeconds = 60
 type Monitoring struct {
 	scope constructs.Construct // what every resource here is created in
 	// DashboardName is the CloudWatch dashboard, "<name>-litellm"; DashboardURL opens it in the console.
-	DashboardName string
-	DashboardURL  string
+	DashboardName *string
+	DashboardURL  *string
 	// TopicArn is the SNS topic every alarm notifies on ALARM and on OK; subscribe more endpoints to it.
 	TopicArn *string
 	// TopicKMSKeyArn is the key that encrypts the topic, Props.KMSKeyArn.
 	TopicKMSKeyArn *string
 	// AlarmNames are the alarms, "<name>-unhealthy-hosts" and so on, in a fixed order.
-	AlarmNames []string
+	AlarmNames []*string
 }
 
 // New builds the dashboard and alarms. It panics on invalid props; call Props.Validate first to get the
@@ -85,11 +85,11 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	}
 
 	w := watched{
-		cluster:      p.Service.ClusterName,
-		service:      p.Service.ServiceName,
+		cluster:      *p.Service.ClusterName,
+		service:      *p.Service.ServiceName,
 		loadBalancer: *p.LoadBalancer.ArnSuffix,
 		targetGroup:  *p.LoadBalancer.TargetGroupArnSuffix,
-		db:           p.Database.Identifier,
+		db:           *p.Database.Identifier,
 	}
 	connectionsThreshold := rule.Div(rule.Mul(rule.Number(p.Database.ConnectionBudget), rule.Number(p.DBConnectionsBudgetPercentThreshold)), rule.Number(100)).AsNumber()
 	specs := []alarmSpec{{
@@ -147,16 +147,17 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 	var alarmArns []string
 	for _, s := range specs {
 		name := p.Name + "-" + s.suffix
-		m.AlarmNames = append(m.AlarmNames, name)
+		m.AlarmNames = append(m.AlarmNames, jsii.String(name))
 		alarmArns = append(alarmArns, *s.create(c, name, topic.Arn()).Arn())
 	}
 
-	m.DashboardName = p.Name + "-litellm"
+	dashboard := p.Name + "-litellm"
+	m.DashboardName = jsii.String(dashboard)
 	cloudwatchdashboard.NewCloudwatchDashboard(c, jsii.String("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
-		DashboardName: jsii.String(m.DashboardName),
+		DashboardName: m.DashboardName,
 		DashboardBody: jsii.String(dashboardBody(p, w, alarmArns, connectionsThreshold)),
 	})
-	m.DashboardURL = fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s", p.Region, p.Region, m.DashboardName)
+	m.DashboardURL = jsii.String(fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s", p.Region, p.Region, dashboard))
 	return m
 }
 

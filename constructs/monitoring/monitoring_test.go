@@ -42,11 +42,11 @@ func props(budget float64) monitoring.Props {
 	return monitoring.Props{
 		Name:    "t",
 		Region:  "us-east-1",
-		Service: &proxyservice.ProxyService{ClusterName: clusterName, ServiceName: serviceName},
+		Service: &proxyservice.ProxyService{ClusterName: jsii.String(clusterName), ServiceName: jsii.String(serviceName)},
 		LoadBalancer: &loadbalancer.LoadBalancer{
 			ArnSuffix: jsii.String(albSuffix), TargetGroupArnSuffix: jsii.String(tgSuffix), TargetGroupArn: jsii.String(tgArn),
 		},
-		Database:  &database.Database{Identifier: dbIdentifier, ConnectionBudget: budget},
+		Database:  &database.Database{Identifier: jsii.String(dbIdentifier), ConnectionBudget: budget},
 		KMSKeyArn: givenKMSKeyArn,
 	}
 }
@@ -228,19 +228,22 @@ func TestMonitoring(t *testing.T) {
 	for _, a := range rate {
 		checkErrorRateQueries(t, a)
 	}
-	gotNames := append([]string(nil), m.AlarmNames...)
+	var gotNames []string
+	for _, n := range m.AlarmNames {
+		gotNames = append(gotNames, *n)
+	}
 	sort.Strings(gotNames)
 	if strings.Join(gotNames, ",") != strings.Join(synthtest.Names(wants), ",") {
-		t.Errorf("AlarmNames = %v, want %v", m.AlarmNames, synthtest.Names(wants))
+		t.Errorf("AlarmNames = %v, want %v", gotNames, synthtest.Names(wants))
 	}
 
 	// The dashboard.
 	dash := doc.One(t, *cloudwatchdashboard.CloudwatchDashboard_TfResourceType())
-	if dash["dashboard_name"] != "t-litellm" || m.DashboardName != "t-litellm" {
-		t.Errorf("dashboard name = %v, exposed %q", dash["dashboard_name"], m.DashboardName)
+	if dash["dashboard_name"] != "t-litellm" || *m.DashboardName != "t-litellm" {
+		t.Errorf("dashboard name = %v, exposed %q", dash["dashboard_name"], *m.DashboardName)
 	}
-	if want := "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=t-litellm"; m.DashboardURL != want {
-		t.Errorf("DashboardURL = %s, want %s", m.DashboardURL, want)
+	if want := "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=t-litellm"; *m.DashboardURL != want {
+		t.Errorf("DashboardURL = %s, want %s", *m.DashboardURL, want)
 	}
 	body := parseDashboard(t, dash["dashboard_body"].(string))
 	checkDashboardMetrics(t, body)

@@ -9,8 +9,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/internetgateway"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/natgateway"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route"
@@ -30,7 +28,7 @@ type Network struct {
 	// VpcID is the VPC's id.
 	VpcID *string
 	// CIDR is the VPC's IPv4 block.
-	CIDR string
+	CIDR *string
 	// PublicSubnetIDs are the subnets with a route to the internet gateway, one per zone: for the load balancer.
 	PublicSubnetIDs []*string
 	// PrivateSubnetIDs are the subnets that reach the internet only through NAT, one per zone: for tasks and
@@ -58,7 +56,7 @@ func New(scope constructs.Construct, id string, props Props) *Network {
 		EnableDnsSupport:   jsii.Bool(true),
 		Tags:               name("vpc"),
 	})
-	n := &Network{scope: c, VpcID: v.Id(), CIDR: p.CIDR}
+	n := &Network{scope: c, VpcID: v.Id(), CIDR: jsii.String(p.CIDR)}
 
 	// The default security group of a new VPC allows all traffic between its members; nothing here uses it,
 	// so take it under management with no rules at all.
@@ -152,23 +150,19 @@ func (n *Network) addFlowLogs(p Props) {
 		RetentionInDays: jsii.Number(float64(p.FlowLogRetentionDays)),
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
-	role := iamrole.NewIamRole(n.scope, jsii.String("flow-logs-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-vpc-flow-logs"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("vpc-flow-logs.amazonaws.com"),
-	})
-	iamrolepolicy.NewIamRolePolicy(n.scope, jsii.String("flow-logs-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String("write-flow-logs"),
-		Role: role.Id(),
-		Policy: awsiam.Policy(awsiam.Statement{
+	role := awsiam.NewRole(n.scope, "flow-logs-role", awsiam.RoleProps{
+		Name:    p.Name + "-vpc-flow-logs",
+		Service: "vpc-flow-logs.amazonaws.com",
+		Policy: awsiam.InlinePolicy{ID: "flow-logs-policy", Name: "write-flow-logs", Document: awsiam.Policy(awsiam.Statement{
 			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
 			Resources: []string{*group.Arn(), *group.Arn() + ":*"},
-		}),
+		})},
 	})
 	flowlog.NewFlowLog(n.scope, jsii.String("flow-log"), &flowlog.FlowLogConfig{
 		VpcId:              n.VpcID,
 		TrafficType:        jsii.String("ALL"),
 		LogDestinationType: jsii.String("cloud-watch-logs"),
 		LogDestination:     group.Arn(),
-		IamRoleArn:         role.Arn(),
+		IamRoleArn:         role.Arn,
 	})
 }

@@ -21,7 +21,7 @@ func (s *ProxyService) serviceLifecycle(p Props) *cdktf.TerraformResourceLifecyc
 // autoscaling registers the service with Application Auto Scaling and adds target tracking on CPU and,
 // when asked, on requests per task.
 func (s *ProxyService) autoscaling(p Props) {
-	resourceID := fmt.Sprintf("service/%s/%s", s.ClusterName, s.ServiceName)
+	resourceID := fmt.Sprintf("service/%s/%s", *s.ClusterName, *s.ServiceName)
 	target := appautoscalingtarget.NewAppautoscalingTarget(s.scope, jsii.String("autoscaling-target"), &appautoscalingtarget.AppautoscalingTargetConfig{
 		ServiceNamespace:  jsii.String("ecs"),
 		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
@@ -49,10 +49,10 @@ func (s *ProxyService) autoscaling(p Props) {
 			},
 		})
 	}
-	policy("autoscaling-cpu", s.ServiceName+"-cpu", "ECSServiceAverageCPUUtilization", p.AutoscalingCPUTargetPercent, nil)
+	policy("autoscaling-cpu", *s.ServiceName+"-cpu", "ECSServiceAverageCPUUtilization", p.AutoscalingCPUTargetPercent, nil)
 	if p.AutoscalingRequestsPerTarget > 0 {
 		// The label names the load balancer and target group: app/<alb>/<id>/targetgroup/<tg>/<id>.
 		label := jsii.String(*p.LoadBalancer.ArnSuffix + "/" + *p.LoadBalancer.TargetGroupArnSuffix)
-		policy("autoscaling-requests", s.ServiceName+"-requests", "ALBRequestCountPerTarget", float64(p.AutoscalingRequestsPerTarget), label)
+		policy("autoscaling-requests", *s.ServiceName+"-requests", "ALBRequestCountPerTarget", float64(p.AutoscalingRequestsPerTarget), label)
 	}
 }

@@ -78,7 +78,7 @@ func (s *ProxyService) proxyContainer(p Props, port int, config configObject, se
 		},
 		"environment":      environment,
 		"secrets":          secrets.env,
-		"logConfiguration": awslogs(s.LogGroupName, p.Region, ContainerName),
+		"logConfiguration": awslogs(*s.LogGroupName, p.Region, ContainerName),
 		// /health/liveliness answers as soon as the worker runs, without the database
 		// (litellm/proxy/health_endpoints/_health_endpoints.py). The image has Python but not curl.
 		"healthCheck": map[string]any{

@@ -5,8 +5,6 @@ import (
 	"regexp"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/awsiam"
@@ -24,35 +22,27 @@ type serviceRoles struct {
 
 // roles creates the execution role (shared by the proxy and the migration task) and the proxy's task role.
 func (s *ProxyService) roles(p Props, logGroupArn string, secretArns []string, configObjectArn string) serviceRoles {
-	executionRole := iamrole.NewIamRole(s.scope, jsii.String("execution-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-ecs-execution"),
-		Description:      jsii.String("ECS pulls the LiteLLM image, writes its logs and reads its secrets"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
-	})
-	executionPolicy := iamrolepolicy.NewIamRolePolicy(s.scope, jsii.String("execution-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   jsii.String("litellm-execution"),
-		Role:   executionRole.Id(),
-		Policy: executionPolicyDocument(p, logGroupArn, secretArns),
+	execution := awsiam.NewRole(s.scope, "execution-role", awsiam.RoleProps{
+		Name:        p.Name + "-ecs-execution",
+		Description: "ECS pulls the LiteLLM image, writes its logs and reads its secrets",
+		Service:     "ecs-tasks.amazonaws.com",
+		Policy:      awsiam.InlinePolicy{ID: "execution-policy", Name: "litellm-execution", Document: executionPolicyDocument(p, logGroupArn, secretArns)},
 	})
 	if check.IsTokenString(p.Image) {
-		s.ecrPullPolicy(p, executionRole.Id())
+		s.ecrPullPolicy(p, execution)
 	}
-	taskRole := iamrole.NewIamRole(s.scope, jsii.String("task-role"), &iamrole.IamRoleConfig{
-		Name:             jsii.String(p.Name + "-ecs-task"),
-		Description:      jsii.String("The LiteLLM container reads its config.yaml and nothing else"),
-		AssumeRolePolicy: awsiam.AssumeRolePolicy("ecs-tasks.amazonaws.com"),
-	})
-	taskPolicy := iamrolepolicy.NewIamRolePolicy(s.scope, jsii.String("task-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name: jsii.String("litellm-task"),
-		Role: taskRole.Id(),
-		Policy: awsiam.Policy(awsiam.Statement{
+	task := awsiam.NewRole(s.scope, "task-role", awsiam.RoleProps{
+		Name:        p.Name + "-ecs-task",
+		Description: "The LiteLLM container reads its config.yaml and nothing else",
+		Service:     "ecs-tasks.amazonaws.com",
+		Policy: awsiam.InlinePolicy{ID: "task-policy", Name: "litellm-task", Document: awsiam.Policy(awsiam.Statement{
 			Sid:       "ReadConfig",
 			Actions:   []string{"s3:GetObject"},
 			Resources: []string{configObjectArn},
-		}),
+		})},
 	})
-	return serviceRoles{execution: executionRole.Arn(), task: taskRole.Arn(),
-		policies: []cdktf.ITerraformDependable{executionPolicy, taskPolicy}}
+	return serviceRoles{execution: execution.Arn, task: task.Arn,
+		policies: []cdktf.ITerraformDependable{execution.Policy, task.Policy}}
 }
 
 // ECRImagePattern matches an image in a private ECR repository: account, region, repository.
@@ -80,19 +70,16 @@ func executionPolicyDocument(p Props, logGroupArn string, secretArns []string) *
 
 // ecrPullPolicy gives the execution role ECR pull permission when a deploy-time image turns out to be in ECR:
 // a second inline policy that exists (count 1) only then, scoped to the image's repository.
-func (s *ProxyService) ecrPullPolicy(p Props, role *string) {
+func (s *ProxyService) ecrPullPolicy(p Props, role *awsiam.Role) {
 	m := cdktf.Fn_Regex(jsii.String(ECRImagePattern), jsii.String(p.Image))
 	part := func(i int) string { return *cdktf.Token_AsString(cdktf.Fn_Element(m, jsii.Number(float64(i))), nil) }
 	// A local keeps the policy plain JSON (so it can be checked); try() keeps it defined for any image, as
 	// regex() fails when the image is not in ECR (and the policy, count 0, is not created).
 	repository := cdktf.NewTerraformLocal(s.scope, jsii.String("litellm_ecr_repository_arn"), cdktf.Fn_Try(&[]any{
 		cdktf.Fn_Format(jsii.String("arn:aws:ecr:%s:%s:repository/%s"), &[]any{part(1), part(0), part(2)}), jsii.String("")}))
-	iamrolepolicy.NewIamRolePolicy(s.scope, jsii.String("execution-ecr-policy"), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   jsii.String("litellm-ecr-pull"),
-		Role:   role,
-		Policy: awsiam.Policy(ecrStatements(*repository.AsString())...),
-		Count:  cdktf.Fn_Conditional(cdktf.Fn_Can(m), jsii.Number(1), jsii.Number(0)),
-	})
+	policy := role.AddPolicy(awsiam.InlinePolicy{ID: "execution-ecr-policy", Name: "litellm-ecr-pull",
+		Document: awsiam.Policy(ecrStatements(*repository.AsString())...)})
+	policy.SetCount(cdktf.Fn_Conditional(cdktf.Fn_Can(m), jsii.Number(1), jsii.Number(0)))
 }
 
 func ecrStatements(repositoryArn string) []awsiam.Statement {

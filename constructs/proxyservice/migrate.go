@@ -46,10 +46,10 @@ func (s *ProxyService) migration(p Props, cluster ecscluster.EcsCluster, roles s
 			{"name": "LITELLM_LOG", "value": "INFO"},
 		},
 		"secrets":          []map[string]string{{"name": "DATABASE_URL", "valueFrom": *p.Database.URLSecretArn}},
-		"logConfiguration": awslogs(s.LogGroupName, p.Region, MigrationContainerName),
+		"logConfiguration": awslogs(*s.LogGroupName, p.Region, MigrationContainerName),
 	}
 	task := ecstaskdefinition.NewEcsTaskDefinition(s.scope, jsii.String("migration-task"), &ecstaskdefinition.EcsTaskDefinitionConfig{
-		Family:                  jsii.String(s.MigrationTaskFamily),
+		Family:                  s.MigrationTaskFamily,
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
 		NetworkMode:             jsii.String("awsvpc"),
 		Cpu:                     jsii.String(fmt.Sprint(MigrationCPU)),
@@ -65,7 +65,7 @@ func (s *ProxyService) migration(p Props, cluster ecscluster.EcsCluster, roles s
 		"SUBNETS":         cdktf.Fn_Join(jsii.String(","), &p.Network.PrivateSubnetIDs),
 		"SECURITY_GROUP":  securityGroup,
 		"REGION":          jsii.String(p.Region),
-		"LOG_GROUP":       jsii.String(s.LogGroupName),
+		"LOG_GROUP":       s.LogGroupName,
 		"LOG_PREFIX":      jsii.String(MigrationContainerName + "/" + MigrationContainerName),
 		"TIMEOUT":         jsii.String(fmt.Sprint(MigrationTimeoutSeconds)),
 		"STARTED_BY":      jsii.String(MigrationStartedBy),

@@ -10,6 +10,7 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/rule"
 )
 
@@ -87,9 +88,10 @@ type Props struct {
 	// HealthCheckGracePeriodSeconds lets a new task start before the load balancer's health checks count
 	// (migrations run before, in their own task). Default: DefaultHealthCheckGracePeriodSeconds.
 	HealthCheckGracePeriodSeconds int
-	// DeletionProtection is the stack's switch (a bool or a Terraform bool expression): while on, a deleted salt
-	// key secret stays restorable for 30 days, as the database's final snapshot needs it. Default: true.
-	DeletionProtection any
+	// DeletionProtection is the stack's switch (deploytime.BoolOf a bool, or deploytime.BoolExpr of a Terraform
+	// bool expression such as a variable's BooleanValue()): while on, a deleted salt key secret stays
+	// restorable for 30 days, as the database's final snapshot needs it. Default (unset): on.
+	DeletionProtection deploytime.Bool
 	// KMSKeyArn encrypts the log group and the master key secret with this customer-managed key instead of the AWS-managed default; its key
 	// policy must let CloudWatch Logs; the execution role is granted kms:Decrypt on it use it. Default: empty, AWS-managed encryption.
 	KMSKeyArn string
@@ -189,9 +191,7 @@ func (p Props) WithDefaults() Props {
 	if p.LogRetentionDays == 0 {
 		p.LogRetentionDays = DefaultLogRetentionDays
 	}
-	if p.DeletionProtection == nil {
-		p.DeletionProtection = true
-	}
+	p.DeletionProtection = p.DeletionProtection.Or(deploytime.True())
 	if p.MasterKeyVersion == 0 {
 		p.MasterKeyVersion = DefaultMasterKeyVersion
 	}

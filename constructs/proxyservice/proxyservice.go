@@ -10,36 +10,35 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/rule"
+	"litellm-aws/internal/sgrule"
 )
 
 // ProxyService is LiteLLM running on ECS.
 type ProxyService struct {
 	scope constructs.Construct // what every resource here is created in
 	// ClusterName, ServiceName, TaskFamily and LogGroupName are the names the seed's operational commands use.
-	ClusterName  string
-	ServiceName  string
-	TaskFamily   string
-	LogGroupName string
+	ClusterName  *string
+	ServiceName  *string
+	TaskFamily   *string
+	LogGroupName *string
 	// MigrationTaskFamily is the one-off task that migrates the database schema before the service starts.
-	MigrationTaskFamily string
+	MigrationTaskFamily *string
 	// MasterKeySecretName holds the master key as a plain string; SaltKeySecretName holds LITELLM_SALT_KEY.
-	MasterKeySecretName string
-	SaltKeySecretName   string
+	MasterKeySecretName *string
+	SaltKeySecretName   *string
 	// MasterKeySecretArn is the master key secret's ARN, for clients that read the key (the load generator).
 	MasterKeySecretArn *string
 	// SecurityGroupID is the tasks' security group.
 	SecurityGroupID *string
 	// ConfigBucket is the S3 bucket holding ConfigObjectKey, LiteLLM's config.yaml.
 	ConfigBucket    *string
-	ConfigObjectKey string
+	ConfigObjectKey *string
 	// PoolLimit is database_connection_pool_limit as written into the config: a number, or a Terraform
 	// number expression when the sizes are deploy-time.
 	PoolLimit float64
@@ -67,20 +66,20 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &ProxyService{
 		scope:               c,
-		ClusterName:         p.Name + "-LiteLLM-Cluster",
-		ServiceName:         p.Name + "-litellm-service",
-		TaskFamily:          p.Name + "-litellm",
-		MigrationTaskFamily: p.Name + "-litellm-migrate",
-		LogGroupName:        "/ecs/" + p.Name + "-litellm",
-		MasterKeySecretName: p.Name + "-master-key",
-		SaltKeySecretName:   p.Name + "-salt-key",
-		ConfigObjectKey:     ConfigObjectKey,
+		ClusterName:         jsii.String(p.Name + "-LiteLLM-Cluster"),
+		ServiceName:         jsii.String(p.Name + "-litellm-service"),
+		TaskFamily:          jsii.String(p.Name + "-litellm"),
+		MigrationTaskFamily: jsii.String(p.Name + "-litellm-migrate"),
+		LogGroupName:        jsii.String("/ecs/" + p.Name + "-litellm"),
+		MasterKeySecretName: jsii.String(p.Name + "-master-key"),
+		SaltKeySecretName:   jsii.String(p.Name + "-salt-key"),
+		ConfigObjectKey:     jsii.String(ConfigObjectKey),
 	}
 	port := p.LoadBalancer.TargetPort
 
 	sg := s.securityGroup(p, port)
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            jsii.String(s.LogGroupName),
+		Name:            s.LogGroupName,
 		RetentionInDays: jsii.Number(float64(p.LogRetentionDays)),
 		KmsKeyId:        opt.String(p.KMSKeyArn),
 	})
@@ -92,7 +91,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	roles := s.roles(p, *logs.Arn(), secrets.arns, *config.objectArn)
 
 	s.TaskDefinition = ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String("task"), &ecstaskdefinition.EcsTaskDefinitionConfig{
-		Family:                  jsii.String(s.TaskFamily),
+		Family:                  s.TaskFamily,
 		RequiresCompatibilities: jsii.Strings("FARGATE"),
 		NetworkMode:             jsii.String("awsvpc"),
 		Cpu:                     jsii.String(rule.Number(p.CPU).Text()),
@@ -105,7 +104,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	})
 
 	cluster := ecscluster.NewEcsCluster(c, jsii.String("cluster"), &ecscluster.EcsClusterConfig{
-		Name: jsii.String(s.ClusterName),
+		Name: s.ClusterName,
 		Setting: &[]*ecscluster.EcsClusterSetting{
 			{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")},
 		},
@@ -117,7 +116,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 	dependsOn := append([]cdktf.ITerraformDependable{p.LoadBalancer.Listener, s.Migration}, secrets.written...)
 	dependsOn = append(dependsOn, roles.policies...)
 	s.Service = ecsservice.NewEcsService(c, jsii.String("service"), &ecsservice.EcsServiceConfig{
-		Name:            jsii.String(s.ServiceName),
+		Name:            s.ServiceName,
 		Cluster:         cluster.Arn(),
 		TaskDefinition:  s.TaskDefinition.Arn(),
 		DesiredCount:    jsii.Number(p.DesiredCount),
@@ -173,46 +172,22 @@ func (s *ProxyService) securityGroup(p Props, port int) *string {
 		VpcId:       p.Network.VpcID,
 		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-service")},
 	})
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s.scope, jsii.String("ingress-from-alb"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           sg.Id(),
-		Description:               jsii.String("LiteLLM from the load balancer"),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(float64(port)),
-		ToPort:                    jsii.Number(float64(port)),
-		ReferencedSecurityGroupId: p.LoadBalancer.SecurityGroupID,
-	})
-	toDatabase := vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-to-database"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId:           sg.Id(),
-		Description:               jsii.String("PostgreSQL to the database"),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(database.Port),
-		ToPort:                    jsii.Number(database.Port),
-		ReferencedSecurityGroupId: p.Database.SecurityGroupID,
-	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-https"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: sg.Id(),
-		Description:     jsii.String("HTTPS to the image registry, AWS APIs and LLM providers"),
-		IpProtocol:      jsii.String("tcp"),
-		FromPort:        jsii.Number(443),
-		ToPort:          jsii.Number(443),
-		CidrIpv4:        jsii.String("0.0.0.0/0"),
-	})
-	if p.Redis != nil {
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s.scope, jsii.String("egress-to-redis"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId:           sg.Id(),
-			Description:               jsii.String("Redis (TLS) to the cache"),
-			IpProtocol:                jsii.String("tcp"),
-			FromPort:                  jsii.Number(cache.Port),
-			ToPort:                    jsii.Number(cache.Port),
-			ReferencedSecurityGroupId: p.Redis.SecurityGroupID,
-		})
-		p.Redis.AllowFrom("ingress-from-service", sg.Id(), "Redis from the LiteLLM tasks")
-	}
-	p.LoadBalancer.AllowTo("egress-to-service", sg.Id())
-	fromService := p.Database.AllowFrom("ingress-from-service", sg.Id(), "PostgreSQL from the LiteLLM tasks")
-	s.databaseRules = []cdktf.ITerraformDependable{toDatabase, fromService}
 	s.SecurityGroupID = sg.Id()
+	sgrule.Allow(p.LoadBalancer, s, port, sgrule.Descriptions{
+		Egress: fmt.Sprintf("to targets on port %d", port), Ingress: "LiteLLM from the load balancer"})
+	s.databaseRules = sgrule.Allow(s, p.Database, database.Port, sgrule.Descriptions{
+		Egress: "PostgreSQL to the database", Ingress: "PostgreSQL from the LiteLLM tasks"}).Dependables()
+	sgrule.AllowToCIDR(s, "egress-https", "0.0.0.0/0", 443, "HTTPS to the image registry, AWS APIs and LLM providers")
+	if p.Redis != nil {
+		sgrule.Allow(s, p.Redis, cache.Port, sgrule.Descriptions{
+			Egress: "Redis (TLS) to the cache", Ingress: "Redis from the LiteLLM tasks"})
+	}
 	return sg.Id()
+}
+
+// SecurityGroup is the tasks' security group. Rules on it are created in the service's scope.
+func (s *ProxyService) SecurityGroup() sgrule.Group {
+	return sgrule.Group{Scope: s.scope, ID: s.SecurityGroupID, Label: "service"}
 }
 
 // poolLimit is database_connection_pool_limit (PoolLimit): a number when the sizes are literals, else a

@@ -35,6 +35,7 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/internal/writeonly"
 )
@@ -341,7 +342,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := map[string]any{
 		"Image": "ghcr.io/berriai/litellm-database:v1.108.21", "MasterKeyVersion": float64(1), "KeepAliveTimeoutSeconds": 310,
-		"HealthCheckStartPeriodSeconds": 90, "HealthCheckGracePeriodSeconds": 120, "DeletionProtection": true, "MasterKey": "",
+		"HealthCheckStartPeriodSeconds": 90, "HealthCheckGracePeriodSeconds": 120, "DeletionProtection": deploytime.True(), "MasterKey": "",
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -417,11 +418,16 @@ func TestNamesAndWiring(t *testing.T) {
 			t.Errorf("service runs in a non-private subnet: %v", s)
 		}
 	}
-	if f.svc.ClusterName != "litellm-test-LiteLLM-Cluster" || f.svc.ServiceName != "litellm-test-litellm-service" ||
-		f.svc.TaskFamily != proxyFamily || f.svc.MigrationTaskFamily != migrateFamily || f.svc.LogGroupName != logGroup ||
-		f.svc.MasterKeySecretName != "litellm-test-master-key" || f.svc.SaltKeySecretName != "litellm-test-salt-key" ||
-		f.svc.ConfigObjectKey != "litellm/config.yaml" {
-		t.Errorf("exposed names: %+v", f.svc)
+	exposed := map[string]*string{
+		"litellm-test-LiteLLM-Cluster": f.svc.ClusterName, "litellm-test-litellm-service": f.svc.ServiceName,
+		proxyFamily: f.svc.TaskFamily, migrateFamily: f.svc.MigrationTaskFamily, logGroup: f.svc.LogGroupName,
+		"litellm-test-master-key": f.svc.MasterKeySecretName, "litellm-test-salt-key": f.svc.SaltKeySecretName,
+		"litellm/config.yaml": f.svc.ConfigObjectKey,
+	}
+	for want, got := range exposed {
+		if got == nil || *got != want {
+			t.Errorf("exposed name %v, want %s", got, want)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/rule"
 	"litellm-aws/internal/writeonly"
 )
@@ -31,7 +32,7 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 	// A key brought in wins; only its absence falls back to the generated one.
 	value := writeonly.OrGenerated(p.MasterKey, "sk-"+writeonly.RandomPassword(s.scope, safeName(p.Name)+"_master_key", 48))
 	masterKey := writeonly.NewSecret(s.scope, "master-key", writeonly.SecretProps{
-		Name:        s.MasterKeySecretName,
+		Name:        *s.MasterKeySecretName,
 		Description: "LiteLLM master key (admin API key) for " + p.Name + "; rotate with master_key_version",
 		Value:       value,
 		Version:     jsii.Number(p.MasterKeyVersion),
@@ -42,7 +43,7 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 			MasterKeyRuleFor("master_key", rule.String(p.MasterKey))))
 	}
 	salt := writeonly.NewSecret(s.scope, "salt-key", writeonly.SecretProps{
-		Name: s.SaltKeySecretName,
+		Name: *s.SaltKeySecretName,
 		Description: "LITELLM_SALT_KEY for " + p.Name + ": encrypts the credentials LiteLLM keeps in its database. " +
 			"Never change it: what it encrypted could not be read again.",
 		Value: writeonly.RandomPassword(s.scope, safeName(p.Name)+"_salt_key", 64),
@@ -77,17 +78,8 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 
 // recoveryWindow is 30 days while the stack is protected from deletion, else 0 (deleted at once, so the stack
 // can be deployed again under the same names).
-func recoveryWindow(deletionProtection any) any {
-	switch v := deletionProtection.(type) {
-	case nil:
-		return 0
-	case bool:
-		if v {
-			return 30
-		}
-		return 0
-	}
-	return cdktf.Fn_Conditional(deletionProtection, jsii.Number(30), jsii.Number(0))
+func recoveryWindow(deletionProtection deploytime.Bool) any {
+	return deletionProtection.Cond(30, 0)
 }
 
 // safeName makes a stack name usable in a Terraform block name.

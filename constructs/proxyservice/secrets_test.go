@@ -14,6 +14,7 @@ import (
 
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/deploytime"
 	"litellm-aws/internal/synthtest"
 )
 
@@ -293,14 +294,14 @@ func TestSecretVersions(t *testing.T) {
 func TestSaltKeyRecoveryWindow(t *testing.T) {
 	cases := []struct {
 		name       string
-		protection func(cdktf.TerraformStack) any
+		protection func(cdktf.TerraformStack) deploytime.Bool
 		want       any
 	}{
-		{"default: protected", func(cdktf.TerraformStack) any { return nil }, float64(30)},
-		{"protected", func(cdktf.TerraformStack) any { return true }, float64(30)},
-		{"unprotected", func(cdktf.TerraformStack) any { return false }, float64(0)},
-		{"deploy-time switch", func(s cdktf.TerraformStack) any {
-			return cdktf.NewTerraformVariable(s, jsii.String("deletion_protection"), &cdktf.TerraformVariableConfig{Type: jsii.String("bool")}).BooleanValue()
+		{"default: protected", func(cdktf.TerraformStack) deploytime.Bool { return deploytime.Bool{} }, float64(30)},
+		{"protected", func(cdktf.TerraformStack) deploytime.Bool { return deploytime.True() }, float64(30)},
+		{"unprotected", func(cdktf.TerraformStack) deploytime.Bool { return deploytime.False() }, float64(0)},
+		{"deploy-time switch", func(s cdktf.TerraformStack) deploytime.Bool {
+			return deploytime.BoolExpr(cdktf.NewTerraformVariable(s, jsii.String("deletion_protection"), &cdktf.TerraformVariableConfig{Type: jsii.String("bool")}).BooleanValue())
 		}, "${var.deletion_protection ? 30 : 0}"},
 	}
 	secretType := *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()

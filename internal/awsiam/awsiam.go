@@ -1,5 +1,5 @@
-// Package awsiam writes IAM policy documents as JSON strings. Resource ARNs may be Terraform tokens;
-// cdktf resolves them inside the string at synth time.
+// Package awsiam writes IAM policy documents as JSON strings, and the roles that services assume with their
+// inline policies. Resource ARNs may be Terraform tokens; cdktf resolves them inside the string at synth time.
 package awsiam
 
 import (
