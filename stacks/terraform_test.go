@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/emulator"
+	"litellm-aws/internal/synthtest"
 	"litellm-aws/internal/tftest"
 	"litellm-aws/stacks"
 )
@@ -155,6 +157,8 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		redisToken string // default goodRedisToken
 		vars       []string
 		want       []string
+		// alone: a rule across values (a resource's precondition), whose inputs would change the others' verdicts
+		alone bool
 	}{
 		{name: "master key without sk-", masterKey: "pk-0123456789abcdefXYZ",
 			want: []string{"master_key (not shown, it is sensitive) is not a LiteLLM master key", `allowed "sk-" followed by at least 16`}},
@@ -169,28 +173,28 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "CPU Fargate lacks", vars: []string{"task_cpu=3000"},
 			want: []string{"task_cpu = 3000 is not a Fargate size: allowed 256, 512, 1024, 2048, 4096, 8192, 16384"}},
 		{name: "memory Fargate lacks", vars: []string{"task_memory=8000"}, want: []string{"task_memory = 8000 is not a Fargate size"}},
-		{name: "pair Fargate rejects", vars: []string{"task_cpu=4096", "task_memory=4096"},
-			want: []string{"task_memory = 4096 MiB is not valid with task_cpu = 4096", "4096: 8192-30720 in steps of 1024"}},
+		{alone: true, name: "pair Fargate rejects", vars: []string{"task_cpu=4096", "task_memory=4096"},
+			want: []string{"task_memory = 4096 MiB is not valid with task_cpu = 4096 CPU units: allowed 8192-30720 in steps of 1024."}},
 		{name: "unknown instance class", vars: []string{"db_instance_class=db.t2.nano"},
 			want: []string{`db_instance_class = "db.t2.nano" is not an RDS for PostgreSQL 16 class this project knows: allowed`}},
 		{name: "alarm email", vars: []string{"alarm_email=ops-at-example"},
 			want: []string{`alarm_email = "ops-at-example" is not an email address: allowed name@example.com, or empty for no subscription.`}},
-		{name: "connection budget", vars: []string{"autoscaling_max_task_count=100"},
-			want: []string{"Database connection budget exceeded: 100 tasks (desired_task_count) x 4 workers (num_workers_per_task) need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
+		{alone: true, name: "connection budget", vars: []string{"autoscaling_max_task_count=100"},
+			want: []string{"Database connection budget exceeded: 100 tasks (autoscaling_max_task_count) x 4 workers (num_workers_per_task) need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
 		{name: "autoscaling minimum", vars: []string{"autoscaling_min_task_count=0"},
 			want: []string{"autoscaling_min_task_count = 0 is out of range: allowed whole numbers 1-100"}},
-		{name: "autoscaling minimum above maximum", vars: []string{"autoscaling_min_task_count=6", "autoscaling_max_task_count=5", "desired_task_count=5"},
-			want: []string{"autoscaling_min_task_count = 6 is above autoscaling_max_task_count = 5: allowed at most the maximum."}},
-		{name: "desired above the autoscaling maximum", vars: []string{"desired_task_count=12"},
-			want: []string{"desired_task_count = 12 is above the autoscaling maximum 10: allowed at most the maximum."}},
+		{alone: true, name: "autoscaling minimum above maximum", vars: []string{"autoscaling_min_task_count=6", "autoscaling_max_task_count=5", "desired_task_count=5"},
+			want: []string{"autoscaling_min_task_count = 6 is above autoscaling_max_task_count = 5: allowed at most autoscaling_max_task_count."}},
+		{alone: true, name: "desired above the autoscaling maximum", vars: []string{"desired_task_count=12"},
+			want: []string{"desired_task_count = 12 is above autoscaling_max_task_count = 10: allowed at most autoscaling_max_task_count."}},
 		{name: "CPU target", vars: []string{"autoscaling_cpu_target_percent=99"},
 			want: []string{"autoscaling_cpu_target_percent = 99 is out of range: allowed 10-95."}},
 		{name: "Redis node type", vars: []string{"redis_node_type=cache.x1.huge"},
 			want: []string{`redis_node_type = "cache.x1.huge" is not an ElastiCache node type this project knows: allowed`}},
 		{name: "master key version zero", vars: []string{"master_key_version=0"},
-			want: []string{"master_key_version = 0 is not a positive whole number: allowed 1-1000000; raise it by one to rotate."}},
+			want: []string{"master_key_version = 0 is out of range: allowed whole numbers 1-1000000; raise it by one to rotate."}},
 		{name: "fractional password version", vars: []string{"db_password_version=1.5"},
-			want: []string{"db_password_version = 1.5 is not a positive whole number"}},
+			want: []string{"db_password_version = 1.5 is out of range: allowed whole numbers 1-1000000"}},
 		{name: "moving image tag", vars: []string{"litellm_image=ghcr.io/berriai/litellm-database:main-stable"},
 			want: []string{`litellm_image = "ghcr.io/berriai/litellm-database:main-stable" is not a pinned image: allowed a registry/repository with a version tag or an @sha256: digest, such as ghcr.io/berriai/litellm-database:v1.108.21`}},
 		{name: "latest image", vars: []string{"litellm_image=ghcr.io/berriai/litellm-database:latest"},
@@ -200,18 +204,74 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "short Redis token", redisToken: "short-token",
 			want: []string{"redis_auth_token (not shown, it is sensitive) is not an ElastiCache auth token: allowed 16-128 printable ASCII characters except / \" @ and space."}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			// Every case stops at plan: nothing is written, so they share the folder without the state lock.
+	// Terraform reports every failed validation and precondition of one plan, so the cases share a few applies
+	// (each a whole plan with the AWS provider, the slowest part of this test): a batch sets each variable at
+	// most once, and the cases that fail a resource's precondition go apart from those that fail a variable's
+	// validation, as a resource that reads an invalid variable or secret is never planned; a rule across values
+	// runs alone.
+	type batch struct {
+		precondition, alone bool
+		vars                map[string]string
+		cases               []int
+	}
+	var batches []*batch
+	for i, tc := range cases {
+		vars := map[string]string{}
+		for _, v := range tc.vars {
+			name, value, _ := strings.Cut(v, "=")
+			vars[name] = value
+		}
+		for name, value := range map[string]string{"master_key": tc.masterKey, "db_password": tc.password, "redis_auth_token": tc.redisToken} {
+			if value != "" {
+				vars[name] = value
+			}
+		}
+		// A secret's rule is a precondition on the resource that takes the secret, upstream of the rest.
+		precondition := tc.masterKey != "" || tc.password != "" || tc.redisToken != ""
+		var into *batch
+		for _, b := range batches {
+			if tc.alone || b.alone || b.precondition != precondition {
+				continue
+			}
+			clash := false
+			for name := range vars {
+				_, clash = b.vars[name]
+				if clash {
+					break
+				}
+			}
+			if !clash {
+				into = b
+				break
+			}
+		}
+		if into == nil {
+			into = &batch{precondition: precondition, alone: tc.alone, vars: map[string]string{}}
+			batches = append(batches, into)
+		}
+		for name, value := range vars {
+			into.vars[name] = value
+		}
+		into.cases = append(into.cases, i)
+	}
+	if len(batches) > len(cases)/2 {
+		t.Errorf("%d cases run in %d applies: the batching is not batching", len(cases), len(batches))
+	}
+	for n, b := range batches {
+		t.Run(fmt.Sprintf("batch %d", n+1), func(t *testing.T) {
+			// Every apply stops at plan: nothing is written, so they share the folder without the state lock.
 			t.Parallel()
-			key, password, token := or(tc.masterKey, goodMasterKey), or(tc.password, goodDBPassword), or(tc.redisToken, goodRedisToken)
-			args := []string{"apply", "-input=false", "-auto-approve", "-lock=false", "-var", "master_key=" + key, "-var", "db_password=" + password, "-var", "redis_auth_token=" + token}
-			for _, v := range tc.vars {
-				args = append(args, "-var", v)
+			vars := map[string]string{"master_key": goodMasterKey, "db_password": goodDBPassword, "redis_auth_token": goodRedisToken}
+			for name, value := range b.vars {
+				vars[name] = value
+			}
+			args := []string{"apply", "-input=false", "-auto-approve", "-lock=false"}
+			for _, name := range synthtest.Names(vars) {
+				args = append(args, "-var", name+"="+vars[name])
 			}
 			r := tf.Run(t, d, 5*time.Minute, args...)
 			if r.Code == 0 {
-				t.Fatalf("apply succeeded with %v", tc.vars)
+				t.Fatalf("apply succeeded with %v", b.vars)
 			}
 			if left := footprintOf(t, srv, "litellm-benchmark"); left != (footprint{}) {
 				t.Errorf("a rejected apply created %+v in the emulator", left)
@@ -220,14 +280,19 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 				t.Errorf("a rejected apply started creating resources:\n%s", tailOf(r.Output))
 			}
 			flat := strings.Join(strings.Fields(r.Output), " ")
-			for _, w := range tc.want {
-				if !strings.Contains(flat, strings.Join(strings.Fields(w), " ")) {
-					t.Errorf("apply output lacks %q:\n%s", w, tailOf(r.Output))
-				}
+			for _, i := range b.cases {
+				tc := cases[i]
+				t.Run(tc.name, func(t *testing.T) {
+					for _, w := range tc.want {
+						if !strings.Contains(flat, strings.Join(strings.Fields(w), " ")) {
+							t.Errorf("apply with %v lacks %q:\n%s", b.vars, w, tailOf(r.Output))
+						}
+					}
+				})
 			}
-			for _, secret := range []string{key, password, token} {
-				if strings.Contains(r.Output, secret) {
-					t.Errorf("apply output shows the sensitive value %q", secret)
+			for _, name := range []string{"master_key", "db_password", "redis_auth_token"} {
+				if strings.Contains(r.Output, vars[name]) {
+					t.Errorf("apply output shows the sensitive value of %s", name)
 				}
 			}
 		})
@@ -240,13 +305,6 @@ func tailOf(s string) string {
 	}
 	if len(s) > 3000 {
 		return s[len(s)-3000:]
-	}
-	return s
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
 	}
 	return s
 }
