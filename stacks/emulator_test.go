@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,10 +226,9 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	if !strings.HasSuffix(values["database-url"], "?sslmode=require") {
 		t.Errorf("DATABASE_URL does not require TLS")
 	}
-	assertNoSecrets(t, tf, d, tc, values, base)
-
-	// 4. Re-plan, rotate.
+	// 4. Re-plan: empty, and no secret in it; rotate.
 	replanEmpty(t, tf, d, base)
+	assertNoSecrets(t, tf, d, tc, values)
 	rotate := append([]string{"-var", "master_key_version=2"}, base...)
 	if tc.rotateDB {
 		rotate = append(rotate, "-var", "db_password_version=2")
@@ -247,8 +247,8 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	if !regexp.MustCompile(`aws_ecs_service\.proxy_service_\w+: Modifications complete`).MatchString(out) {
 		t.Errorf("the rotation did not roll the service's tasks:\n%s", tailOf(out))
 	}
-	assertNoSecrets(t, tf, d, tc, rotated, rotate)
 	replanEmpty(t, tf, d, rotate)
+	assertNoSecrets(t, tf, d, tc, rotated)
 
 	last := rotate
 	if tc.failMigration {
@@ -352,9 +352,11 @@ func planChanges(t *testing.T, shown string) []resourceChange {
 	return plan.ResourceChanges
 }
 
+// replanEmpty plans again after an apply and requires no change; the plan is saved as saved.tfplan, which
+// assertNoSecrets then searches.
 func replanEmpty(t *testing.T, tf *tftest.Terraform, d string, vars []string) {
 	t.Helper()
-	r := tf.Run(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-detailed-exitcode"}, vars...)...)
+	r := tf.Run(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-detailed-exitcode", "-out=saved.tfplan"}, vars...)...)
 	if r.Code != 0 {
 		t.Errorf("re-plan after apply is not empty (exit %d):\n%s", r.Code, tailOf(r.Output))
 	}
@@ -377,25 +379,42 @@ func secretValues(t *testing.T, srv *emulator.Server, stack string, suffixes []s
 	return out
 }
 
-// assertNoSecrets: no secret value is in the state file, a saved plan, or `terraform show -json`.
-func assertNoSecrets(t *testing.T, tf *tftest.Terraform, d string, tc lifecycleCase, values map[string]string, vars []string) {
+// assertNoSecrets: no secret value is in the state file, the plan replanEmpty saved, `terraform show -json`
+// of either, or `terraform output`. It runs after replanEmpty, so the saved plan is one made with vars on the
+// applied stack.
+func assertNoSecrets(t *testing.T, tf *tftest.Terraform, d string, tc lifecycleCase, values map[string]string) {
 	t.Helper()
 	state, err := os.ReadFile(filepath.Join(d, "..", "..", "..", "terraform."+tc.stack+".emulator.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf.Must(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-out=saved.tfplan"}, vars...)...)
 	saved, err := os.ReadFile(filepath.Join(d, "saved.tfplan"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	places := map[string]string{
-		"the state file":              string(state),
-		"a saved plan":                string(unzipAll(t, saved)),
-		"terraform show -json (plan)": tf.Must(t, d, 2*time.Minute, "show", "-json", "saved.tfplan"),
-		"terraform show -json":        tf.Must(t, d, 2*time.Minute, "show", "-json"),
-		"terraform output":            tf.Must(t, d, time.Minute, "output"),
+	// The three read-only commands each load the provider's schema: they run side by side.
+	commands := map[string][]string{
+		"terraform show -json (plan)": {"show", "-json", "saved.tfplan"},
+		"terraform show -json":        {"show", "-json"},
+		"terraform output":            {"output"},
 	}
+	places := map[string]string{"the state file": string(state), "a saved plan": string(unzipAll(t, saved))}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for where, args := range commands {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := tf.Run(t, d, 2*time.Minute, args...)
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Code != 0 {
+				t.Errorf("terraform %s exited %d:\n%s", strings.Join(args, " "), r.Code, tailOf(r.Output))
+			}
+			places[where] = r.Output
+		}()
+	}
+	wg.Wait()
 	for name, v := range values {
 		if v == "" || slices.Contains(tc.inState, name) {
 			continue

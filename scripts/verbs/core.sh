@@ -39,8 +39,9 @@ verb_test() {
   log "go vet ./..."
   (cd "$ROOT" && go vet ./...)
   log "go test ./..."
-  # -parallel 4: the emulator and Terraform tests mostly wait on provider timers, not on the two cores.
-  (cd "$ROOT" && go test -count=1 -parallel 4 -timeout 80m ./... "$@")
+  # -parallel 12: every emulator lifecycle starts at once; they mostly wait on the provider's RDS timers
+  # (a minute or more per create, modify and delete), so more of them side by side overlap those waits.
+  (cd "$ROOT" && go test -count=1 -parallel 12 -timeout 80m ./... "$@")
 }
 
 # split_local ARGS...: sets LOCAL=1 and drops --local from ARGS (into ARGS_LEFT) when it is there.
