@@ -7,7 +7,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachesubnetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/rule"
@@ -43,12 +42,7 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 	groupID := p.Name + "-redis"
 	tags := &map[string]*string{"Name": jsii.String(groupID)}
 
-	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(groupID),
-		Description: jsii.String("LiteLLM Redis: 6379 from the LiteLLM tasks only"),
-		VpcId:       net.VpcID,
-		Tags:        tags,
-	})
+	sg := sgrule.NewGroup(c, "redis", net.VpcID, groupID, "LiteLLM Redis: 6379 from the LiteLLM tasks only", tags)
 	subnets := elasticachesubnetgroup.NewElasticacheSubnetGroup(c, jsii.String("subnets"), &elasticachesubnetgroup.ElasticacheSubnetGroupConfig{
 		Name:        jsii.String(groupID + "-subnets"),
 		Description: jsii.String("Private subnets of " + p.Name),
@@ -77,7 +71,7 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 		NumCacheClusters:         jsii.Number(float64(p.Nodes)),
 		Port:                     jsii.Number(Port),
 		SubnetGroupName:          subnets.Name(),
-		SecurityGroupIds:         &[]*string{sg.Id()},
+		SecurityGroupIds:         &[]*string{sg.ID},
 		AtRestEncryptionEnabled:  jsii.String("true"),
 		KmsKeyId:                 opt.String(p.KMSKeyArn),
 		TransitEncryptionEnabled: jsii.Bool(true),
@@ -92,10 +86,10 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 	})
 
 	return &Cache{
-		securityGroup:       sgrule.Group{Scope: c, ID: sg.Id(), Label: "redis"},
+		securityGroup:       sg,
 		ReplicationGroupID:  jsii.String(groupID),
 		Address:             group.PrimaryEndpointAddress(),
-		SecurityGroupID:     sg.Id(),
+		SecurityGroupID:     sg.ID,
 		AuthTokenSecretArn:  secret.Arn(),
 		AuthTokenSecretName: jsii.String(secretName),
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/check"
@@ -55,12 +54,7 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	identifier := p.Name + "-litellm-db"
 	tags := func(name string) *map[string]*string { return &map[string]*string{"Name": jsii.String(name)} }
 
-	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(p.Name + "-db"),
-		Description: jsii.String("LiteLLM database: PostgreSQL from the LiteLLM tasks only"),
-		VpcId:       p.Network.VpcID,
-		Tags:        tags(p.Name + "-db"),
-	})
+	sg := sgrule.NewGroup(c, "database", p.Network.VpcID, p.Name+"-db", "LiteLLM database: PostgreSQL from the LiteLLM tasks only", tags(p.Name+"-db"))
 	subnets := dbsubnetgroup.NewDbSubnetGroup(c, jsii.String("subnets"), &dbsubnetgroup.DbSubnetGroupConfig{
 		Name:        jsii.String(identifier + "-subnets"),
 		Description: jsii.String("Private subnets of " + p.Name),
@@ -108,7 +102,7 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		Port:                jsii.Number(Port),
 		DbSubnetGroupName:   subnets.Name(),
 		ParameterGroupName:  params.Name(),
-		VpcSecurityGroupIds: &[]*string{sg.Id()},
+		VpcSecurityGroupIds: &[]*string{sg.ID},
 		PubliclyAccessible:  jsii.Bool(false),
 		MultiAz:             jsii.Bool(p.MultiAZ),
 		// Class and storage changes from `cdktf deploy --var ...` take effect now, not at the next maintenance window.
@@ -146,9 +140,9 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 	url.AddOverride(jsii.String("lifecycle.replace_triggered_by"), []string{*instance.TerraformResourceType() + "." + *instance.FriendlyUniqueId() + ".id"})
 
 	return &Database{
-		securityGroup:    sgrule.Group{Scope: c, ID: sg.Id(), Label: "database"},
+		securityGroup:    sg,
 		Identifier:       jsii.String(identifier),
-		SecurityGroupID:  sg.Id(),
+		SecurityGroupID:  sg.ID,
 		Address:          instance.Address(),
 		Endpoint:         instance.Endpoint(),
 		URLSecretArn:     secret.Arn(),

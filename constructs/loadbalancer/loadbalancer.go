@@ -9,7 +9,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 
 	"litellm-aws/constructs/logbucket"
@@ -51,13 +50,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
-	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(p.Name + "-alb"),
-		Description: jsii.String("LiteLLM load balancer: HTTP(S) from allowed clients, forwards to LiteLLM tasks"),
-		VpcId:       p.Network.VpcID,
-		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-alb")},
-	})
-	group := sgrule.Group{Scope: c, ID: sg.Id(), Label: "alb"}
+	group := sgrule.NewGroup(c, "alb", p.Network.VpcID, p.Name+"-alb", "LiteLLM load balancer: HTTP(S) from allowed clients, forwards to LiteLLM tasks", nil)
 	for i, cidr := range p.AllowedCIDRs {
 		for _, port := range []int{80, 443} {
 			sgrule.AllowFromCIDR(group, fmt.Sprintf("ingress-%d-%d", port, i), cidr, port, fmt.Sprintf("port %d from %s", port, cidr))
@@ -89,7 +82,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 		Name:                     jsii.String(p.Name + "-alb"),
 		Internal:                 jsii.Bool(false),
 		LoadBalancerType:         jsii.String("application"),
-		SecurityGroups:           &[]*string{sg.Id()},
+		SecurityGroups:           &[]*string{group.ID},
 		Subnets:                  &p.Network.PublicSubnetIDs,
 		IdleTimeout:              jsii.Number(float64(p.IdleTimeoutSeconds)),
 		DropInvalidHeaderFields:  jsii.Bool(true),
@@ -154,7 +147,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 
 	return &LoadBalancer{
 		securityGroup:        group,
-		SecurityGroupID:      sg.Id(),
+		SecurityGroupID:      group.ID,
 		TargetGroupArn:       tg.Arn(),
 		TargetGroupArnSuffix: tg.ArnSuffix(),
 		ArnSuffix:            alb.ArnSuffix(),

@@ -10,7 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 
 	"litellm-aws/internal/awsiam"
 	"litellm-aws/internal/opt"
@@ -215,13 +214,7 @@ var ListenerPorts = []int{80, 443}
 // reached through the NAT gateway, so the destination is the load balancer's public address (which can
 // change), not its security group or the VPC's range.
 func securityGroup(c constructs.Construct, p Props) sgrule.Group {
-	sg := securitygroup.NewSecurityGroup(c, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(p.Name + "-loadgen"),
-		Description: jsii.String("Load generator: nothing in; out to the load balancer's listeners (through NAT) and HTTPS to AWS APIs"),
-		VpcId:       p.Network.VpcID,
-		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-loadgen")},
-	})
-	group := sgrule.Group{Scope: c, ID: sg.Id(), Label: "loadgen"}
+	group := sgrule.NewGroup(c, "loadgen", p.Network.VpcID, p.Name+"-loadgen", "Load generator: nothing in; out to the load balancer's listeners (through NAT) and HTTPS to AWS APIs", nil)
 	for _, port := range ListenerPorts {
 		description := "HTTP to the load balancer's public address, through NAT"
 		if port == 443 {

@@ -9,7 +9,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/cache"
@@ -166,13 +165,8 @@ func linuxX86() *ecstaskdefinition.EcsTaskDefinitionRuntimePlatform {
 // securityGroup lets the load balancer in on the LiteLLM port, and lets the tasks out to the database
 // and to HTTPS (image registry, AWS APIs, LLM providers) only.
 func (s *ProxyService) securityGroup(p Props, port int) *string {
-	sg := securitygroup.NewSecurityGroup(s.scope, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(p.Name + "-service"),
-		Description: jsii.String("LiteLLM tasks: port " + fmt.Sprint(port) + " from the load balancer only"),
-		VpcId:       p.Network.VpcID,
-		Tags:        &map[string]*string{"Name": jsii.String(p.Name + "-service")},
-	})
-	s.SecurityGroupID = sg.Id()
+	sg := sgrule.NewGroup(s.scope, "service", p.Network.VpcID, p.Name+"-service", "LiteLLM tasks: port "+fmt.Sprint(port)+" from the load balancer only", nil)
+	s.SecurityGroupID = sg.ID
 	sgrule.Allow(p.LoadBalancer, s, port, sgrule.Descriptions{
 		Egress: fmt.Sprintf("to targets on port %d", port), Ingress: "LiteLLM from the load balancer"})
 	s.databaseRules = sgrule.Allow(s, p.Database, database.Port, sgrule.Descriptions{
@@ -182,7 +176,7 @@ func (s *ProxyService) securityGroup(p Props, port int) *string {
 		sgrule.Allow(s, p.Redis, cache.Port, sgrule.Descriptions{
 			Egress: "Redis (TLS) to the cache", Ingress: "Redis from the LiteLLM tasks"})
 	}
-	return sg.Id()
+	return sg.ID
 }
 
 // SecurityGroup is the tasks' security group. Rules on it are created in the service's scope.

@@ -3,6 +3,7 @@ package sgrule
 import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -16,6 +17,21 @@ type Group struct {
 	ID *string
 	// Label is what the other side's rule ids call this group: "egress-to-<label>", "ingress-from-<label>".
 	Label string
+}
+
+// NewGroup creates a construct's security group, "security-group" in scope, with no rule: every rule on it
+// comes from Allow and its siblings. tags default to {"Name": name}.
+func NewGroup(scope constructs.Construct, label string, vpcID *string, name, description string, tags *map[string]*string) Group {
+	if tags == nil {
+		tags = &map[string]*string{"Name": jsii.String(name)}
+	}
+	sg := securitygroup.NewSecurityGroup(scope, jsii.String("security-group"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(name),
+		Description: jsii.String(description),
+		VpcId:       vpcID,
+		Tags:        tags,
+	})
+	return Group{Scope: scope, ID: sg.Id(), Label: label}
 }
 
 // SecurityGroup makes a Group a Peer of its own.
@@ -67,21 +83,19 @@ func AllowToCIDR(from Peer, id, cidr string, port int, description string) vpcse
 	return egress(from.SecurityGroup(), id, port, description, nil, jsii.String(cidr))
 }
 
-// egress and ingress write one rule on g: the other side is a security group or a CIDR block, never both.
+// egress and ingress write one rule on g: the other side is a security group or a CIDR block, never both. The
+// provider's two config types have the same fields, so one config serves both.
 func egress(g Group, id string, port int, description string, group, cidr *string) vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule {
-	return vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(g.Scope, jsii.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId:           g.ID,
-		Description:               jsii.String(description),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(float64(port)),
-		ToPort:                    jsii.Number(float64(port)),
-		ReferencedSecurityGroupId: group,
-		CidrIpv4:                  cidr,
-	})
+	return vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(g.Scope, jsii.String(id), config(g, port, description, group, cidr))
 }
 
 func ingress(g Group, id string, port int, description string, group, cidr *string) vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule {
-	return vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(g.Scope, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+	c := vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig(*config(g, port, description, group, cidr))
+	return vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(g.Scope, jsii.String(id), &c)
+}
+
+func config(g Group, port int, description string, group, cidr *string) *vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig {
+	return &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId:           g.ID,
 		Description:               jsii.String(description),
 		IpProtocol:                jsii.String("tcp"),
@@ -89,5 +103,5 @@ func ingress(g Group, id string, port int, description string, group, cidr *stri
 		ToPort:                    jsii.Number(float64(port)),
 		ReferencedSecurityGroupId: group,
 		CidrIpv4:                  cidr,
-	})
+	}
 }

@@ -120,3 +120,31 @@ func TestDependables(t *testing.T) {
 		t.Errorf("depends_on = %v, want %v", probe["depends_on"], want)
 	}
 }
+
+// TestNewGroup: a group is "security-group" in its scope, in the VPC, named and tagged, with no inline rule
+// (every rule is a separate resource from Allow, so the two never fight over the group).
+func TestNewGroup(t *testing.T) {
+	cases := []struct {
+		name     string
+		tags     *map[string]*string
+		wantTags string
+	}{
+		{"default tags", nil, `{"Name":"litellm-test-db"}`},
+		{"given tags", &map[string]*string{"Name": jsii.String("litellm-test-db"), "Stack": jsii.String("s")}, `{"Name":"litellm-test-db","Stack":"s"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := synthtest.NewStack()
+			scope := constructs.NewConstruct(stack, jsii.String("database"))
+			g := sgrule.NewGroup(scope, "database", jsii.String("vpc-1"), "litellm-test-db", "PostgreSQL from the tasks only", tc.tags)
+			if g.Label != "database" || g.Scope != scope || g.ID == nil {
+				t.Errorf("group = %+v", g)
+			}
+			sg := synthtest.Synth(t, stack).One(t, "aws_security_group")
+			if sg["name"] != "litellm-test-db" || sg["description"] != "PostgreSQL from the tasks only" || sg["vpc_id"] != "vpc-1" ||
+				synthtest.JSON(sg["tags"]) != tc.wantTags || sg["ingress"] != nil || sg["egress"] != nil {
+				t.Errorf("security group = %s", synthtest.JSON(sg))
+			}
+		})
+	}
+}
