@@ -85,6 +85,25 @@ ensure_terraform() {
   fi
   export TERRAFORM
   ensure_provider_mirror
+  warm_plugin_cache
+}
+
+# warm_plugin_cache: installs hashicorp/aws into Terraform's plugin cache once, under a lock. Terraform's
+# cache is not safe for two inits installing the same provider at once ("mkdir ...: file exists"), and the
+# tests run many inits side by side; once the provider is there, each init only links to it.
+warm_plugin_cache() {
+  local cache="$CACHE_DIR/plugin-cache/registry.terraform.io/hashicorp/aws"
+  [ -d "$cache" ] && [ -n "$(ls -A "$cache" 2>/dev/null)" ] && return 0
+  mkdir -p "$CACHE_DIR"
+  (
+    flock 9
+    [ -d "$cache" ] && [ -n "$(ls -A "$cache" 2>/dev/null)" ] && exit 0
+    local dir
+    dir=$(mktemp -d)
+    printf '%s\n' '{"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.100.0, < 6.0.0"}}}}' >"$dir/main.tf.json"
+    (cd "$dir" && "$TERRAFORM" init -input=false -backend=false >/dev/null) || { rm -rf "$dir"; exit 1; }
+    rm -rf "$dir"
+  ) 9>"$CACHE_DIR/plugin-cache.lock"
 }
 
 # ensure_provider_mirror: when a filesystem mirror of hashicorp/aws is on this machine (or named by
@@ -113,6 +132,9 @@ ensure_provider_mirror() {
   tmp=$(mktemp "$config.XXXXXX")
   {
     echo "plugin_cache_dir = \"$CACHE_DIR/plugin-cache\""
+    # A stack folder has no lock file before its first init; without this, Terraform 1.4+ installs the
+    # provider into the cache again for every such init, and parallel inits collide there.
+    echo 'plugin_cache_may_break_dependency_lock_file = true'
     echo 'disable_checkpoint = true'
     if [ -n "$mirror" ]; then
       cat <<EOF

@@ -164,7 +164,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 			want: []string{"master_key (not shown, it is sensitive) is not a LiteLLM master key", `allowed "sk-" followed by at least 16`}},
 		{name: "short master key", masterKey: "sk-short-key", want: []string{"master_key (not shown, it is sensitive)"}},
 		{name: "short password", password: "Sh0rt!",
-			want: []string{"db_password (not shown, it is sensitive) is not an RDS password", `allowed 8-128 printable ASCII characters except / " @ and space`}},
+			want: []string{"db_password (not shown, it is sensitive) does not meet RDS's rules", `allowed 8-128 printable ASCII characters except / " @ and space`}},
 		{name: "password with @", password: "user@Passw0rd-long", want: []string{"db_password (not shown, it is sensitive)"}},
 		{name: "zero tasks", vars: []string{"desired_task_count=0"},
 			want: []string{"desired_task_count = 0 is out of range: allowed whole numbers 1-100"}},
@@ -202,7 +202,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "malformed image", vars: []string{"litellm_image=not an image"},
 			want: []string{`litellm_image = "not an image" is not a pinned image`}},
 		{name: "short Redis token", redisToken: "short-token",
-			want: []string{"redis_auth_token (not shown, it is sensitive) is not an ElastiCache auth token: allowed 16-128 printable ASCII characters except / \" @ and space."}},
+			want: []string{"redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed 16-128 printable ASCII characters except / \" @ and space."}},
 	}
 	// Terraform reports every failed validation and precondition of one plan, so the cases share a few applies
 	// (each a whole plan with the AWS provider, the slowest part of this test): a batch sets each variable at

@@ -52,7 +52,7 @@ const AuthTokenRule = `16-128 printable ASCII characters except / " @ and space`
 
 // AuthTokenRuleFor: the auth token; the message never shows it.
 func AuthTokenRuleFor(name string, x rule.Expr) rule.Rule {
-	return rule.Secret(name, x, AuthTokenPattern, "an ElastiCache auth token", AuthTokenRule)
+	return rule.Secret(name, x, AuthTokenPattern, "does not meet ElastiCache's rules", AuthTokenRule)
 }
 
 // NodeTypeRule: a node type this project knows.

@@ -321,7 +321,7 @@ func TestWriteOnlyPassword(t *testing.T) {
 			if tc.wantCheck {
 				want := []any{map[string]any{
 					"condition": fmt.Sprintf(`${(var.db_password != null) ? can(regex("%s", var.db_password)) : true}`, database.PasswordPattern),
-					"error_message": `db_password (not shown, it is sensitive) is not an RDS password: allowed 8-128 printable ASCII characters except / " @ and space, ` +
+					"error_message": `db_password (not shown, it is sensitive) does not meet RDS's rules: allowed 8-128 printable ASCII characters except / " @ and space, ` +
 						"or leave it unset to have one generated.",
 				}}
 				if synthtest.JSON(pre) != synthtest.JSON(want) {

@@ -76,7 +76,7 @@ func InstanceClassRule(name string, x rule.Expr) rule.Rule {
 
 // PasswordRuleFor: a password brought in; the message never shows it.
 func PasswordRuleFor(name string, x rule.Expr) rule.Rule {
-	return rule.Secret(name, x, PasswordPattern, "an RDS password", PasswordRule+", or leave it unset to have one generated")
+	return rule.Secret(name, x, PasswordPattern, "does not meet RDS's rules", PasswordRule+", or leave it unset to have one generated")
 }
 
 // WithDefaults returns a copy of p with every unset optional field set to its default.

@@ -28,7 +28,7 @@ func ImageRuleFor(name string, x rule.Expr) rule.Rule {
 
 // MasterKeyRuleFor: a master key brought in; the message never shows it.
 func MasterKeyRuleFor(name string, x rule.Expr) rule.Rule {
-	return rule.Secret(name, x, MasterKeyPattern, "a LiteLLM master key", MasterKeyRule+", or leave it unset to have one generated")
+	return rule.Secret(name, x, MasterKeyPattern, "is not a LiteLLM master key", MasterKeyRule+", or leave it unset to have one generated")
 }
 
 // TaskCPURule and TaskMemoryRule: each size on its own is one Fargate has (a variable's validation).

@@ -153,9 +153,10 @@ func AtMost(aName string, a Expr, bName string, b Expr) Rule {
 }
 
 // Secret: a secret brought in matches pattern. The message names the input but never shows the value, as
-// plan prints a failed condition's message as it is.
-func Secret(name string, x Expr, pattern, what, allowed string) Rule {
-	return New(Matches(pattern, x), name, fmt.Sprintf(" (not shown, it is sensitive) is not %s: allowed %s.", what, allowed))
+// plan prints a failed condition's message as it is; problem says what is wrong ("does not meet RDS's
+// rules"). Not "is not an RDS password: ...": scanners read "password:" as a hard-coded one.
+func Secret(name string, x Expr, pattern, problem, allowed string) Rule {
+	return New(Matches(pattern, x), name, fmt.Sprintf(" (not shown, it is sensitive) %s: allowed %s.", problem, allowed))
 }
 
 // MaxRotation bounds a rotation counter.

@@ -54,7 +54,7 @@ var ruleCases = []ruleCase{
 		return rule.PatternOrEmpty("s", x[0], `^[a-z]+$`, "a word", "lower-case letters, or empty")
 	}, [][]any{{""}, {"abc"}, {"A"}}},
 	{"rule.Secret", func(x ...rule.Expr) rule.Rule {
-		return rule.Secret("k", x[0], `^sk-.{4,}$`, "a key", `"sk-" and 4 more`)
+		return rule.Secret("k", x[0], `^sk-.{4,}$`, "is not a key", `"sk-" and 4 more`)
 	},
 		[][]any{{"sk-abcd"}, {"sk-ab"}}},
 	{"rule.AtMost", func(x ...rule.Expr) rule.Rule { return rule.AtMost("a", x[0], "b", x[1]) },
