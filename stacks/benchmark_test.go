@@ -237,7 +237,7 @@ func TestBenchmarkVerb(t *testing.T) {
 	t.Parallel()
 	srv := emulator.Start(t)
 	tf := pointAt(tftest.Setup(t), srv)
-	dir := filepath.Join(emulated(t, srv), "litellm-benchmark")
+	dir := filepath.Join(emulated(t, srv, plainStacks), "litellm-benchmark")
 	tf.Must(t, dir, 5*time.Minute, "init", "-input=false")
 	tf.Must(t, dir, 20*time.Minute, "apply", "-input=false", "-auto-approve", "-var", "deletion_protection=false")
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -26,25 +27,120 @@ import (
 	"litellm-aws/stacks"
 )
 
-// emulated synthesizes every stack pointed at the emulator, as `LITELLM_AWS_ENDPOINT=... cdktf synth` does;
-// options, if any, changes each profile first (as the LITELLM_* settings would).
-func emulated(t *testing.T, srv *emulator.Server, options ...func(*stacks.Profile)) string {
-	t.Helper()
-	jsiiMu.Lock()
-	defer jsiiMu.Unlock()
-	out := filepath.Join(t.TempDir(), "cdktf.out")
+// The two ways the emulator tests synthesize the stacks: as they are, and with the options that add resources
+// the emulator supports (Redis and autoscaling, and the alarm email).
+const (
+	plainStacks     = "plain"
+	redisAndScaling = "redis-autoscaling"
+)
+
+var variants = map[string]func(*stacks.Profile){
+	plainStacks:     func(*stacks.Profile) {},
+	redisAndScaling: func(p *stacks.Profile) { p.Redis, p.Autoscaling = true, true },
+}
+
+// placeholderEndpoint stands for an emulator's URL in the stacks presynthesize writes; emulated gives each
+// test a copy with its own emulator's URL in its place. TestEmulatedCopyIsASynthesis proves the copy is what
+// synthesizing with that URL writes.
+const placeholderEndpoint = "http://localhost:65535"
+
+var presynthesized string
+
+// presynthesize writes every variant pointed at placeholderEndpoint, as `LITELLM_AWS_ENDPOINT=... cdktf synth`
+// does, into a new folder it returns.
+func presynthesize() (string, error) {
+	dir, err := os.MkdirTemp("", "litellm-stacks-")
+	if err != nil {
+		return "", err
+	}
+	for name, option := range variants {
+		if err := synthesizeInto(filepath.Join(dir, name), placeholderEndpoint, option); err != nil {
+			return dir, err
+		}
+	}
+	presynthesized = dir
+	return dir, nil
+}
+
+func synthesizeInto(out, endpoint string, option func(*stacks.Profile)) error {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(out)})
 	for _, p := range stacks.All() {
-		p.Endpoint = srv.Endpoint
-		for _, o := range options {
-			o(&p)
-		}
+		p.Endpoint = endpoint
+		option(&p)
 		if _, err := stacks.New(app, p); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
 	app.Synth()
+	return nil
+}
+
+// emulated returns a copy of a presynthesized variant pointed at srv: the folder of its stacks.
+func emulated(t *testing.T, srv *emulator.Server, variant string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "cdktf.out")
+	copyReplacing(t, filepath.Join(presynthesized, variant), out, placeholderEndpoint, srv.Endpoint)
 	return filepath.Join(out, "stacks")
+}
+
+// copyReplacing copies the tree from to to, with old replaced by new in every file.
+func copyReplacing(t *testing.T, from, to, old, new string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, bytes.ReplaceAll(b, []byte(old), []byte(new)), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEmulatedCopyIsASynthesis: a copy emulated makes is, byte for byte, what synthesizing with the emulator's
+// URL writes.
+func TestEmulatedCopyIsASynthesis(t *testing.T) {
+	const endpoint = "http://127.0.0.1:41234"
+	direct := filepath.Join(t.TempDir(), "cdktf.out")
+	jsiiMu.Lock()
+	err := synthesizeInto(direct, endpoint, variants[redisAndScaling])
+	jsiiMu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), "cdktf.out")
+	copyReplacing(t, filepath.Join(presynthesized, redisAndScaling), copied, placeholderEndpoint, endpoint)
+	n := 0
+	err = filepath.WalkDir(direct, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(direct, path)
+		want, _ := os.ReadFile(path)
+		got, err := os.ReadFile(filepath.Join(copied, rel))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: the copy differs from a synthesis with %s (%v)", rel, endpoint, err)
+		}
+		if bytes.Contains(want, []byte(endpoint)) {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 3 {
+		t.Errorf("the endpoint is in %d files, want every stack's", n)
+	}
 }
 
 // pointAt sends a Terraform's calls to the emulator, with its fake credentials.
@@ -153,9 +249,8 @@ func TestUpgradeRotateDestroy(t *testing.T) {
 	t.Parallel()
 	srv := emulator.Start(t)
 	tf := pointAt(tftest.Setup(t), srv)
-	plain := emulated(t, srv)
-	// The options that add resources the emulator supports: Redis and autoscaling (and the alarm email).
-	withOptions := emulated(t, srv, func(p *stacks.Profile) { p.Redis, p.Autoscaling = true, true })
+	plain := emulated(t, srv, plainStacks)
+	withOptions := emulated(t, srv, redisAndScaling)
 	for _, tc := range []lifecycleCase{
 		{name: "litellm-two-instance", dir: plain, stack: "litellm-two-instance", baseline: "litellm-two-instance", tasks: 2,
 			secrets: []string{"master-key", "salt-key", "database-url"}, failMigration: true},

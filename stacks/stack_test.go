@@ -1,6 +1,8 @@
 package stacks_test
 
 import (
+	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -8,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
@@ -21,7 +24,19 @@ import (
 	"litellm-aws/stacks"
 )
 
-func TestMain(m *testing.M) { synthtest.Main(m) }
+func TestMain(m *testing.M) {
+	// The emulated stacks are synthesized once, before any test: the lifecycle tests, the longest, would
+	// otherwise wait their turn at jsii behind every other test's synthesis.
+	dir, err := presynthesize()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	jsii.Close()
+	os.Exit(code)
+}
 
 // proxyTask is the LiteLLM task definition's logical id: the same as in every stack deployed so far.
 const proxyTask = "proxy_task_5B0FB4A4"

@@ -147,7 +147,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 	srv := emulator.Start(t)
 	tf := pointAt(tftest.Setup(t), srv)
 	// With Redis and autoscaling on, so that their variables are checked too.
-	d := filepath.Join(emulated(t, srv, func(p *stacks.Profile) { p.Redis, p.Autoscaling = true, true }), "litellm-benchmark")
+	d := filepath.Join(emulated(t, srv, redisAndScaling), "litellm-benchmark")
 	tf.Must(t, d, 5*time.Minute, "init", "-input=false")
 
 	cases := []struct {
