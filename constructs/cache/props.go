@@ -107,12 +107,3 @@ func (p Props) Validate() error {
 	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
 	return errs.Err(fmt.Sprintf("cache %q", p.Name))
 }
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
-}

@@ -264,21 +264,20 @@ func isLoopbackURL(s string) bool {
 // service's preconditions to deploy-time values.
 func (p Props) crossRules() []rule.Rule {
 	desired, most, least := rule.Number(p.DesiredCount), rule.Number(p.MaxCount), rule.Number(p.MinCount)
-	workers := rule.Number(p.WorkersPerTask)
+	desiredName, mostName := label(p.DesiredCount, "DesiredCount", "desired_task_count"), maxCountLabel(p)
+	leastName := label(p.MinCount, "MinCount", "autoscaling_min_task_count")
 	out := []rule.Rule{
 		FargateSizeRule(label(p.CPU, "CPU", "task_cpu"), rule.Number(p.CPU), label(p.MemoryMiB, "MemoryMiB", "task_memory"), rule.Number(p.MemoryMiB)),
 	}
 	if p.Autoscaling || p.MaxCount != p.DesiredCount {
-		out = append(out, rule.AtMost(label(p.DesiredCount, "DesiredCount", "desired_task_count"), desired, maxCountLabel(p), most))
+		out = append(out, rule.AtMost(desiredName, desired, mostName, most))
 	}
 	if p.Autoscaling {
-		out = append(out,
-			rule.AtMost(label(p.MinCount, "MinCount", "autoscaling_min_task_count"), least, maxCountLabel(p), most),
-			rule.AtMost(label(p.MinCount, "MinCount", "autoscaling_min_task_count"), least, label(p.DesiredCount, "DesiredCount", "desired_task_count"), desired))
+		out = append(out, rule.AtMost(leastName, least, mostName, most), rule.AtMost(leastName, least, desiredName, desired))
 	}
 	if p.Database != nil {
 		out = append(out, ConnectionBudgetRule("the database instance class", rule.Number(p.Database.ConnectionBudget),
-			maxCountLabel(p), most, label(p.WorkersPerTask, "WorkersPerTask", "num_workers_per_task"), workers))
+			mostName, most, label(p.WorkersPerTask, "WorkersPerTask", "num_workers_per_task"), rule.Number(p.WorkersPerTask)))
 	}
 	return out
 }

@@ -10,7 +10,6 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -40,9 +39,6 @@ func String(s string) Expr {
 	}
 	return Expr{known: true, val: s, tf: jsii.String(s)}
 }
-
-// Bool is a known bool.
-func Bool(b bool) Expr { return Expr{known: true, val: b, tf: jsii.Bool(b)} }
 
 // Known reports whether the value is known at synth time.
 func (e Expr) Known() bool { return e.known }
@@ -254,21 +250,11 @@ func Numbers(xs []int) []float64 {
 	return out
 }
 
-// List writes xs as "a, b, c" (sorted when sorted is true), for messages.
+// List writes xs as "a, b, c", for messages.
 func List[T int | string](xs []T) string {
 	s := make([]string, len(xs))
 	for i, x := range xs {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, ", ")
-}
-
-// SortedKeys returns m's keys in order.
-func SortedKeys[T any](m map[string]T) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

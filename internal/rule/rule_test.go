@@ -113,20 +113,17 @@ func TestGoAndTerraformAgree(t *testing.T) {
 	for i, tc := range ruleCases {
 		for j, in := range tc.inputs {
 			id := fmt.Sprintf("case_%d_%d", i, j)
-			literals := make([]rule.Expr, len(in))
 			vars := make([]rule.Expr, len(in))
 			for k, v := range in {
 				name := jsii.String(fmt.Sprintf("%s_%d", id, k))
 				switch v := v.(type) {
 				case float64:
-					literals[k] = rule.Number(v)
 					vars[k] = rule.Number(*cdktf.NewTerraformVariable(stack, name, &cdktf.TerraformVariableConfig{Type: jsii.String("number"), Default: v}).NumberValue())
 				case string:
-					literals[k] = rule.String(v)
 					vars[k] = rule.String(*cdktf.NewTerraformVariable(stack, name, &cdktf.TerraformVariableConfig{Type: jsii.String("string"), Default: v}).StringValue())
 				}
 			}
-			lit, deploy := tc.build(literals...), tc.build(vars...)
+			lit, deploy := tc.build(literals(in)...), tc.build(vars...)
 			if !lit.Known() || deploy.Known() {
 				t.Fatalf("%s%v: known with literals %v, with variables %v; want true, false", tc.rule, in, lit.Known(), deploy.Known())
 			}
@@ -168,19 +165,24 @@ func TestGoAndTerraformAgree(t *testing.T) {
 	}
 }
 
+// literals are a case's inputs as values known at synth time.
+func literals(in []any) []rule.Expr {
+	x := make([]rule.Expr, len(in))
+	for k, v := range in {
+		if n, ok := v.(float64); ok {
+			x[k] = rule.Number(n)
+		} else {
+			x[k] = rule.String(v.(string))
+		}
+	}
+	return x
+}
+
 // passesAndFails: a case proves little unless the rule is seen both holding and broken.
 func passesAndFails(t *testing.T, tc ruleCase) bool {
 	seen := map[bool]bool{}
 	for _, in := range tc.inputs {
-		x := make([]rule.Expr, len(in))
-		for k, v := range in {
-			if n, ok := v.(float64); ok {
-				x[k] = rule.Number(n)
-			} else {
-				x[k] = rule.String(v.(string))
-			}
-		}
-		seen[tc.build(x...).OK.Truth()] = true
+		seen[tc.build(literals(in)...).OK.Truth()] = true
 	}
 	return seen[true] && seen[false]
 }
