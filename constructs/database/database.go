@@ -106,19 +106,29 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 		PubliclyAccessible:  jsii.Bool(false),
 		MultiAz:             jsii.Bool(p.MultiAZ),
 		// Class and storage changes from `cdktf deploy --var ...` take effect now, not at the next maintenance window.
-		ApplyImmediately:                   jsii.Bool(true),
-		AutoMinorVersionUpgrade:            jsii.Bool(true),
-		BackupRetentionPeriod:              jsii.Number(float64(p.BackupRetentionDays)),
-		CopyTagsToSnapshot:                 jsii.Bool(true),
-		DeletionProtection:                 p.DeletionProtection.Value(),
-		SkipFinalSnapshot:                  p.DeletionProtection.Not().Value(),
-		FinalSnapshotIdentifier:            jsii.String(identifier + "-final"),
-		EnabledCloudwatchLogsExports:       jsii.Strings("postgresql", "upgrade"),
-		IamDatabaseAuthenticationEnabled:   jsii.Bool(true),
-		PerformanceInsightsEnabled:         performanceInsights,
-		PerformanceInsightsRetentionPeriod: jsii.Number(7),
-		Tags:                               tags(identifier),
+		ApplyImmediately:                 jsii.Bool(true),
+		AutoMinorVersionUpgrade:          jsii.Bool(true),
+		BackupRetentionPeriod:            jsii.Number(float64(p.BackupRetentionDays)),
+		CopyTagsToSnapshot:               jsii.Bool(true),
+		DeletionProtection:               p.DeletionProtection.Value(),
+		EnabledCloudwatchLogsExports:     jsii.Strings("postgresql", "upgrade"),
+		IamDatabaseAuthenticationEnabled: jsii.Bool(true),
+		PerformanceInsightsEnabled:       performanceInsights.enabled,
+		Tags:                             tags(identifier),
+		// A snapshot_identifier forces a new instance in the provider: once the instance exists, what it was
+		// restored from must never matter again.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: jsii.Strings("snapshot_identifier")},
 	})
+	// RDS refuses a retention period where Performance Insights is off (InvalidParameterCombination).
+	set := func(argument string, v any) {
+		if v != nil { // nil leaves the argument out: null
+			instance.AddOverride(jsii.String(argument), v)
+		}
+	}
+	set("performance_insights_retention_period", performanceInsights.retention)
+	set("skip_final_snapshot", ifEmpty(p.FinalSnapshotIdentifier, true, false))
+	set("final_snapshot_identifier", ifEmpty(p.FinalSnapshotIdentifier, nil, p.FinalSnapshotIdentifier))
+	set("snapshot_identifier", ifEmpty(p.SnapshotIdentifier, nil, p.SnapshotIdentifier))
 	// Write-only: RDS gets the password, the state and plans never do.
 	instance.AddOverride(jsii.String("password_wo"), jsii.String(password))
 	instance.AddOverride(jsii.String("password_wo_version"), generation)
@@ -157,21 +167,51 @@ func New(scope constructs.Construct, id string, props Props) *Database {
 // ingress it has. Rules on it are created in the database's scope.
 func (d *Database) SecurityGroup() sgrule.Group { return d.securityGroup }
 
-// classFacts returns the connection budget and whether Performance Insights is available: computed here
-// for a literal class, looked up by Terraform from tables written here when the class is a deploy-time value.
-func classFacts(scope constructs.Construct, class string) (budget float64, performanceInsights any) {
+// PerformanceInsightsRetentionDays keeps Performance Insights data for its free tier, where the class has it.
+const PerformanceInsightsRetentionDays = 7
+
+// insights are the instance's Performance Insights arguments: whether it is on, and its retention (null where
+// it is off, as RDS rejects a retention period then).
+type insights struct{ enabled, retention any }
+
+// ifEmpty is ifTrue when s is empty, else ifFalse: chosen now for a literal, by Terraform for an expression
+// (nil is Terraform's null).
+func ifEmpty(s string, ifTrue, ifFalse any) any {
+	empty := rule.Eq(rule.String(s), rule.String(""))
+	if empty.Known() {
+		if empty.Truth() {
+			return ifTrue
+		}
+		return ifFalse
+	}
+	null := func(v any) any {
+		if v == nil {
+			return cdktf.Token_NullValue()
+		}
+		return v
+	}
+	return cdktf.Fn_Conditional(empty.TF(), null(ifTrue), null(ifFalse))
+}
+
+// classFacts returns the connection budget and the Performance Insights arguments: computed here for a
+// literal class, looked up by Terraform from tables written here when the class is a deploy-time value.
+func classFacts(scope constructs.Construct, class string) (budget float64, pi insights) {
 	if !check.IsTokenString(class) {
 		b, _ := ConnectionBudget(class) // Validate has accepted the class
-		return float64(b), InstanceClasses[class].PerformanceInsights
+		if InstanceClasses[class].PerformanceInsights {
+			return float64(b), insights{true, PerformanceInsightsRetentionDays}
+		}
+		return float64(b), insights{false, nil}
 	}
 	budgets := map[string]int{}
-	insights := map[string]bool{}
+	byClass := map[string]bool{}
 	for name, ic := range InstanceClasses {
 		budgets[name], _ = ConnectionBudget(name)
-		insights[name] = ic.PerformanceInsights
+		byClass[name] = ic.PerformanceInsights
 	}
 	budgetByClass := cdktf.NewTerraformLocal(scope, jsii.String("connection_budget_by_class"), budgets)
-	insightsByClass := cdktf.NewTerraformLocal(scope, jsii.String("performance_insights_by_class"), insights)
+	insightsByClass := cdktf.NewTerraformLocal(scope, jsii.String("performance_insights_by_class"), byClass)
+	enabled := cdktf.Token_AsAny(cdktf.Fn_Lookup(insightsByClass.Expression(), jsii.String(class), nil))
 	return *cdktf.Token_AsNumber(cdktf.Fn_Lookup(budgetByClass.Expression(), jsii.String(class), nil)),
-		cdktf.Token_AsAny(cdktf.Fn_Lookup(insightsByClass.Expression(), jsii.String(class), nil))
+		insights{enabled, cdktf.Fn_Conditional(enabled, PerformanceInsightsRetentionDays, cdktf.Token_NullValue())}
 }

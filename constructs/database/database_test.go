@@ -74,6 +74,10 @@ func TestValidateRejects(t *testing.T) {
 		{"max below allocated", func(p *database.Props) { p.MaxAllocatedStorageGB = 50 }, "MaxAllocatedStorageGB 50 is out of range: allowed 0 (off) or AllocatedStorageGB (100) to 65536"},
 		{"engine 15", func(p *database.Props) { p.EngineVersion = "15.4" }, `EngineVersion "15.4" is not PostgreSQL 16: allowed "16" or "16.<minor>"`},
 		{"no backups", func(p *database.Props) { p.BackupRetentionDays = 40 }, "BackupRetentionDays 40 is out of range: allowed 1-35"},
+		{"final snapshot name", func(p *database.Props) { p.FinalSnapshotIdentifier = "final--snap" },
+			`FinalSnapshotIdentifier = "final--snap" is not an RDS snapshot identifier: allowed 1-255 letters, digits and hyphens`},
+		{"restore snapshot name", func(p *database.Props) { p.SnapshotIdentifier = "1snap" },
+			`SnapshotIdentifier = "1snap" is not an RDS snapshot identifier: allowed`},
 		{"name too long", func(p *database.Props) { p.Name = strings.Repeat("a", 46) }, `Name "` + strings.Repeat("a", 46) + `" is 46 characters long: allowed at most 45`},
 	}
 	for _, tc := range cases {
@@ -216,13 +220,17 @@ func TestDatabaseDefaults(t *testing.T) {
 		"instance_class": "db.t3.medium", "allocated_storage": float64(100), "storage_type": "gp3",
 		"storage_encrypted": true, "publicly_accessible": false, "backup_retention_period": float64(7),
 		"db_name": "litellm", "username": "litellm", "port": float64(5432),
-		"deletion_protection": true, "skip_final_snapshot": false, "final_snapshot_identifier": "litellm-test-litellm-db-final",
-		"performance_insights_enabled": true, "iam_database_authentication_enabled": true, "multi_az": false,
+		"deletion_protection": true, "skip_final_snapshot": true, "final_snapshot_identifier": nil, "snapshot_identifier": nil,
+		"performance_insights_enabled": true, "performance_insights_retention_period": float64(7), "iam_database_authentication_enabled": true, "multi_az": false,
 	}
 	for k, v := range want {
 		if inst[k] != v {
 			t.Errorf("db instance %s = %v, want %v", k, inst[k], v)
 		}
+	}
+	// A restore's snapshot_identifier forces a new instance in the provider: it must never be planned again.
+	if got := synthtest.JSON(inst["lifecycle"].(map[string]any)["ignore_changes"]); got != `["snapshot_identifier"]` {
+		t.Errorf("lifecycle.ignore_changes = %s, want [\"snapshot_identifier\"]", got)
 	}
 	if *db.Identifier != "litellm-test-litellm-db" || *db.URLSecretName != "litellm-test-database-url" || db.ConnectionBudget != 360 || db.PasswordVersion != 1 {
 		t.Errorf("exposed: %+v", db)
@@ -411,9 +419,14 @@ func TestDatabaseSwitches(t *testing.T) {
 	}{
 		{"throwaway", func(_ cdktf.TerraformStack, p *database.Props) { p.DeletionProtection = deploytime.False() },
 			map[string]any{"deletion_protection": false, "skip_final_snapshot": true}, nil},
+		{"teardown names the final snapshot", func(_ cdktf.TerraformStack, p *database.Props) {
+			p.FinalSnapshotIdentifier = "litellm-test-litellm-db-final-20261205-101010"
+		}, map[string]any{"deletion_protection": true, "skip_final_snapshot": false, "final_snapshot_identifier": "litellm-test-litellm-db-final-20261205-101010"}, nil},
+		{"restore", func(_ cdktf.TerraformStack, p *database.Props) { p.SnapshotIdentifier = "litellm-test-litellm-db-final-1" },
+			map[string]any{"snapshot_identifier": "litellm-test-litellm-db-final-1"}, nil},
 		{"multi-AZ", func(_ cdktf.TerraformStack, p *database.Props) { p.MultiAZ = true }, map[string]any{"multi_az": true}, nil},
 		{"small class has no Performance Insights", func(_ cdktf.TerraformStack, p *database.Props) { p.InstanceClass = "db.t3.micro" },
-			map[string]any{"performance_insights_enabled": false}, nil},
+			map[string]any{"performance_insights_enabled": false, "performance_insights_retention_period": nil}, nil},
 		{"customer-managed key", func(_ cdktf.TerraformStack, p *database.Props) { p.KMSKeyArn = kmsKey },
 			map[string]any{"storage_encrypted": true}, map[string]any{"kms_key_id": kmsKey}},
 	}
@@ -446,7 +459,8 @@ func TestDeployTimeClass(t *testing.T) {
 	doc := synthtest.Synth(t, stack)
 	inst := doc.One(t, instanceType)
 	if inst["instance_class"] != "${var.db_instance_class}" || !strings.Contains(synthtest.JSON(inst["performance_insights_enabled"]), "[var.db_instance_class]") ||
-		inst["deletion_protection"] != "${var.deletion_protection}" || inst["skip_final_snapshot"] != "${!var.deletion_protection}" {
+		inst["performance_insights_retention_period"] != "${local.db_performance_insights_by_class_900EA961[var.db_instance_class] ? 7 : null}" ||
+		inst["deletion_protection"] != "${var.deletion_protection}" || inst["skip_final_snapshot"] != true {
 		t.Errorf("deploy-time values not wired: %v", inst)
 	}
 	var budgets map[string]any
@@ -457,5 +471,37 @@ func TestDeployTimeClass(t *testing.T) {
 	}
 	if budgets["db.t3.medium"] != float64(360) || len(budgets) != len(database.InstanceClasses) {
 		t.Errorf("connection budget table = %v", budgets)
+	}
+}
+
+// TestEveryClassIsAcceptedByRDS runs every class the class rule accepts through the construct and checks the
+// arguments RDS ties to the class: Performance Insights where the class has it, and no retention period where it
+// does not (RDS answers InvalidParameterCombination).
+func TestEveryClassIsAcceptedByRDS(t *testing.T) {
+	stack := synthtest.NewStack()
+	net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+	names := database.InstanceClassNames()
+	for i, class := range names {
+		database.New(stack, fmt.Sprintf("db%d", i), database.Props{Name: fmt.Sprintf("t%d", i), Network: net, InstanceClass: class})
+	}
+	doc := synthtest.Synth(t, stack)
+	byClass := map[string]map[string]any{}
+	for _, inst := range doc.Resources(instanceType) {
+		byClass[inst["instance_class"].(string)] = inst
+	}
+	noInsights := []string{"db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"}
+	for _, class := range names {
+		t.Run(class, func(t *testing.T) {
+			inst, ok := byClass[class]
+			if !ok {
+				t.Fatalf("no instance of class %s", class)
+			}
+			supported := !slices.Contains(noInsights, class)
+			retention, hasRetention := inst["performance_insights_retention_period"]
+			if inst["performance_insights_enabled"] != supported || hasRetention != supported || (supported && retention != float64(7)) {
+				t.Errorf("performance_insights_enabled = %v, retention = %v (set: %v); RDS has Performance Insights on %s: %v",
+					inst["performance_insights_enabled"], retention, hasRetention, class, supported)
+			}
+		})
 	}
 }

@@ -39,10 +39,19 @@ type Props struct {
 	BackupRetentionDays int
 	// MultiAZ keeps a synchronous standby in a second zone. Default: false.
 	MultiAZ bool
-	// DeletionProtection refuses deletion while on, and takes a final snapshot when the instance is deleted
-	// after it is turned off: deploytime.BoolOf a bool, or deploytime.BoolExpr of a Terraform bool expression
-	// such as a variable's BooleanValue(). Default (unset): on.
+	// DeletionProtection makes RDS refuse to delete the instance while on: deploytime.BoolOf a bool, or
+	// deploytime.BoolExpr of a Terraform bool expression such as a variable's BooleanValue(). Whether a
+	// deleted instance leaves a snapshot is FinalSnapshotIdentifier's, not this switch's. Default (unset): on.
 	DeletionProtection deploytime.Bool
+	// FinalSnapshotIdentifier names the snapshot RDS takes when the instance is deleted; empty deletes it
+	// without one. A literal or a Terraform string expression: the stacks pass their final_snapshot_identifier
+	// variable, which ./help teardown sets to a name of its own each time (<name>-litellm-db-final-<UTC time>),
+	// so that a second teardown never meets DBSnapshotAlreadyExists. Default: empty.
+	FinalSnapshotIdentifier string
+	// SnapshotIdentifier restores the instance from this snapshot when it is created (a restore after a
+	// teardown); later changes are ignored, so leaving it set or dropping it never replaces the database. A
+	// literal or a Terraform string expression. Default: empty, a new empty database.
+	SnapshotIdentifier string
 	// KMSKeyArn encrypts the connection URL secret with this customer-managed key instead of the AWS-managed default; its key
 	// policy must let Secrets Manager (and the service's execution role, which proxyservice grants kms:Decrypt) use it. Default: empty, AWS-managed encryption.
 	KMSKeyArn string
@@ -58,7 +67,8 @@ const (
 	DatabaseName                 = "litellm"
 	Username                     = "litellm"
 	Port                         = 5432
-	// MaxNameLength keeps "<name>-litellm-db-final" within RDS's 63-character identifiers.
+	// MaxNameLength keeps "<name>-litellm-db" within RDS's 63-character identifiers, with room for the
+	// teardown's "-final-<UTC time>" on its final snapshot's name (255 allowed).
 	MaxNameLength = 45
 )
 
@@ -68,6 +78,16 @@ const PasswordPattern = `^[!#-.0-?A-~]{8,128}$`
 
 // PasswordRule says PasswordPattern in words.
 const PasswordRule = `8-128 printable ASCII characters except / " @ and space`
+
+// SnapshotIdentifierPattern is RDS's rule for a DB snapshot identifier: 1-255 letters, digits and hyphens,
+// starting with a letter, with no two hyphens in a row and none at the end. RE2, so Terraform's regex() reads it.
+const SnapshotIdentifierPattern = `^[A-Za-z](-?[A-Za-z0-9]){0,254}$`
+
+// SnapshotIdentifierRule: a snapshot name, or empty for none.
+func SnapshotIdentifierRule(name string, x rule.Expr) rule.Rule {
+	return rule.PatternOrEmpty(name, x, SnapshotIdentifierPattern, "an RDS snapshot identifier",
+		"1-255 letters, digits and hyphens, starting with a letter, no two hyphens in a row and none at the end; or empty for none")
+}
 
 // InstanceClassRule: a class whose memory, and so max_connections, this project knows.
 func InstanceClassRule(name string, x rule.Expr) rule.Rule {
@@ -112,7 +132,9 @@ func (p Props) Validate() error {
 	}
 	errs.Rules(
 		rule.RotationCounter("PasswordVersion", rule.Number(p.PasswordVersion)),
-		InstanceClassRule("InstanceClass", rule.String(p.InstanceClass)))
+		InstanceClassRule("InstanceClass", rule.String(p.InstanceClass)),
+		SnapshotIdentifierRule("FinalSnapshotIdentifier", rule.String(p.FinalSnapshotIdentifier)),
+		SnapshotIdentifierRule("SnapshotIdentifier", rule.String(p.SnapshotIdentifier)))
 	if p.AllocatedStorageGB < 20 || p.AllocatedStorageGB > 65536 {
 		errs.Addf("AllocatedStorageGB %d is out of range: allowed 20-65536 (gp3)", p.AllocatedStorageGB)
 	}
