@@ -3,16 +3,15 @@ package encryption
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
-	"litellm-aws/internal/check"
 )
 
 // Key is the stack's customer-managed KMS key and its alias.
@@ -24,18 +23,21 @@ type Key struct {
 	// AliasName is "alias/<name>"; AliasArn its ARN.
 	AliasName *string
 	AliasArn  *string
-	// AccountID and Partition are the account that owns the key and its partition ("aws", "aws-cn", ...), as
-	// given to AccountFrom; other constructs' policies may use them. Terraform expressions.
+	// AccountID and Partition are the account that owns the key and its partition ("aws", "aws-cn", ...);
+	// other constructs' policies may use them. Terraform expressions.
 	AccountID *string
 	Partition *string
 
+	// Key and Alias are the resources: what a teardown keeps, as the salt key's secret is encrypted with the key.
+	Key   kmskey.KmsKey
+	Alias kmsalias.KmsAlias
+
 	accountID, partition cdktf.TerraformLocal
-	from                 *accountSource
 }
 
-// New builds the key and its alias. The key policy also needs the account, which cdktf cannot know before
-// Terraform runs: call AccountFrom before the stack is synthesized. It panics on invalid props; call
-// Props.Validate first to get the problems as an error.
+// New builds the key and its alias. The key policy names the account and partition Terraform runs in
+// (data.aws_caller_identity and data.aws_partition), as terraform-aws-modules does. It panics on invalid
+// props; call Props.Validate first to get the problems as an error.
 func New(scope constructs.Construct, id string, props Props) *Key {
 	p := props.WithDefaults()
 	if err := p.Validate(); err != nil {
@@ -43,20 +45,19 @@ func New(scope constructs.Construct, id string, props Props) *Key {
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
-	// Locals keep the policy JSON plain (no quotes of split() inside it) and let AccountFrom fill them in
-	// after the key exists: the ARN it reads comes from a resource built later (the network needs the key
-	// before there is a load balancer to read the account from).
+	// Locals keep the policy JSON plain (no quotes inside it). The key depends on data sources only, never on
+	// another resource of the stack: a teardown destroys everything else and keeps the key.
+	caller := dataawscalleridentity.NewDataAwsCallerIdentity(c, jsii.String("caller"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
+	partition := dataawspartition.NewDataAwsPartition(c, jsii.String("current-partition"), &dataawspartition.DataAwsPartitionConfig{})
 	k := &Key{
 		AliasName: jsii.String(aliasPrefix + p.Name),
-		accountID: cdktf.NewTerraformLocal(c, jsii.String("account_id"), jsii.String("")),
-		partition: cdktf.NewTerraformLocal(c, jsii.String("partition"), jsii.String("")),
-		from:      &accountSource{},
+		accountID: cdktf.NewTerraformLocal(c, jsii.String("account_id"), caller.AccountId()),
+		partition: cdktf.NewTerraformLocal(c, jsii.String("partition"), partition.Partition()),
 	}
 	k.AccountID, k.Partition = k.accountID.AsString(), k.partition.AsString()
-	c.Node().AddValidation(k.from)
 
 	key := kmskey.NewKmsKey(c, jsii.String("key"), &kmskey.KmsKeyConfig{
-		Description:          jsii.String(fmt.Sprintf("LiteLLM stack %s: encrypts its log groups, secrets, cache and alarm topic", p.Name)),
+		Description:          jsii.String(fmt.Sprintf("LiteLLM stack %s: encrypts its log groups, secrets and alarm topic", p.Name)),
 		IsEnabled:            jsii.Bool(true),
 		EnableKeyRotation:    jsii.Bool(true),
 		DeletionWindowInDays: jsii.Number(float64(p.DeletionWindowDays)),
@@ -76,47 +77,8 @@ func New(scope constructs.Construct, id string, props Props) *Key {
 	}
 
 	k.Arn, k.KeyID, k.AliasArn = key.Arn(), key.KeyId(), alias.Arn()
+	k.Key, k.Alias = key, alias
 	return k
-}
-
-// AccountFrom names the account that owns the key by the ARN of a resource in it, such as the load
-// balancer's target group: its partition and account id go into the key policy (and into AccountID and
-// Partition). Not data.aws_caller_identity: that would make every plan call AWS, and the stacks are planned
-// offline. The resource must not depend on the key (Terraform would report a cycle). Call it once; it
-// panics on a literal that is not an ARN with an account id.
-func (k *Key) AccountFrom(arn string) {
-	if k.from.set {
-		panic("encryption.Key.AccountFrom: called twice; the key belongs to one account")
-	}
-	partition, account := arnPart(arn, 1), arnPart(arn, 4)
-	if !check.IsTokenString(arn) {
-		m := arnRE.FindStringSubmatch(arn)
-		if m == nil {
-			panic(fmt.Sprintf("encryption.Key.AccountFrom %q: allowed an ARN with an account id, arn:<partition>:<service>:<region>:<account>:<resource> (an S3 bucket's has none)", arn))
-		}
-		partition, account = m[1], m[2]
-	}
-	k.partition.SetExpression(jsii.String(partition))
-	k.accountID.SetExpression(jsii.String(account))
-	k.from.set = true
-}
-
-var arnRE = regexp.MustCompile(`^arn:(aws[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:(\d{12}):.+$`)
-
-// arnPart is the i-th colon-separated field of an ARN, computed by Terraform.
-func arnPart(arn string, i int) string {
-	return *cdktf.Token_AsString(cdktf.Fn_Element(cdktf.Fn_Split(jsii.String(":"), jsii.String(arn)), jsii.Number(float64(i))), nil)
-}
-
-// accountSource fails synthesis until AccountFrom has been called: without it the key policy would name no
-// account, and KMS would refuse the key.
-type accountSource struct{ set bool }
-
-func (a *accountSource) Validate() *[]*string {
-	if a.set {
-		return &[]*string{}
-	}
-	return &[]*string{jsii.String("encryption.Key.AccountFrom was not called: the key policy needs the account that owns the key")}
 }
 
 // keyPolicy lets exactly the services that use the key do so. Secrets Manager and ElastiCache use it on

@@ -11,16 +11,12 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/encryption"
 	"litellm-aws/internal/synthtest"
 )
 
 func TestMain(m *testing.M) { synthtest.Main(m) }
-
-// tgArn stands for the ARN of a resource of the stack that does not use the key.
-const tgArn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/t-tg/73e2d6bc24d8a067"
 
 func props() encryption.Props { return encryption.Props{Name: "t", Region: "us-east-1"} }
 
@@ -105,16 +101,15 @@ func keyPolicy(t *testing.T, doc *synthtest.Doc) map[string]statement {
 	return out
 }
 
-func synth(t *testing.T, p encryption.Props, accountFrom string) (*synthtest.Doc, *encryption.Key) {
+func synth(t *testing.T, p encryption.Props) (*synthtest.Doc, *encryption.Key) {
 	t.Helper()
 	stack := synthtest.NewStack()
 	k := encryption.New(stack, "encryption", p)
-	k.AccountFrom(accountFrom)
 	return synthtest.Synth(t, stack), k
 }
 
 func TestKey(t *testing.T) {
-	doc, k := synth(t, props(), tgArn)
+	doc, k := synth(t, props())
 
 	key := doc.One(t, *kmskey.KmsKey_TfResourceType())
 	checks := map[string]any{"enable_key_rotation": true, "deletion_window_in_days": float64(30), "is_enabled": true}
@@ -195,13 +190,6 @@ func TestKey(t *testing.T) {
 		t.Errorf("CloudWatch alarms statement = %+v", alarms)
 	}
 
-	// The account and partition come from the ARN given, literally; no data source, so plans work offline.
-	if a, p := local(t, doc, "encryption_account_id_"), local(t, doc, "encryption_partition_"); a != "111122223333" || p != "aws" {
-		t.Errorf("account %v, partition %v; want 111122223333 and aws", a, p)
-	}
-	if data := doc.Raw()["data"]; data != nil {
-		t.Errorf("data sources = %v, want none (plans must work without AWS credentials)", data)
-	}
 }
 
 // local returns the value of the one local whose name starts with prefix.
@@ -241,70 +229,23 @@ func allows(actions []string, action string) bool {
 	return false
 }
 
-func TestAccountFrom(t *testing.T) {
-	cases := []struct {
-		name                   string
-		arn                    func(cdktf.TerraformStack) string
-		wantAccount, wantPartn string
-	}{
-		{"literal ARN", func(cdktf.TerraformStack) string { return tgArn }, "111122223333", "aws"},
-		{"GovCloud ARN", func(cdktf.TerraformStack) string {
-			return "arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:111122223333:targetgroup/t/1"
-		}, "111122223333", "aws-us-gov"},
-		{"a resource's ARN, read by Terraform", func(s cdktf.TerraformStack) string {
-			return *kmskey.NewKmsKey(s, jsii.String("other"), &kmskey.KmsKeyConfig{}).Arn()
-		}, `${element(split(":", aws_kms_key.other.arn), 4)}`, `${element(split(":", aws_kms_key.other.arn), 1)}`},
+// TestAccountFromDataSources: the policy's account and partition are the ones Terraform runs in, read from
+// data sources, so the key depends on no other resource of the stack (a teardown keeps it alone).
+func TestAccountFromDataSources(t *testing.T) {
+	doc, _ := synth(t, props())
+	if a, p := local(t, doc, "encryption_account_id_"), local(t, doc, "encryption_partition_"); !strings.HasPrefix(fmt.Sprint(a), "${data.aws_caller_identity.") ||
+		!strings.HasPrefix(fmt.Sprint(p), "${data.aws_partition.") {
+		t.Errorf("account %v, partition %v; want data.aws_caller_identity and data.aws_partition", a, p)
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			stack := synthtest.NewStack()
-			k := encryption.New(stack, "encryption", props())
-			k.AccountFrom(tc.arn(stack))
-			doc := synthtest.Synth(t, stack)
-			if a, p := local(t, doc, "encryption_account_id_"), local(t, doc, "encryption_partition_"); a != tc.wantAccount || p != tc.wantPartn {
-				t.Errorf("account %v, partition %v; want %s and %s", a, p, tc.wantAccount, tc.wantPartn)
-			}
-		})
+	key := doc.One(t, *kmskey.KmsKey_TfResourceType())
+	if deps, ok := key["depends_on"]; ok {
+		t.Errorf("the key depends on %v, want nothing", deps)
 	}
-}
-
-func TestAccountFromPanics(t *testing.T) {
-	cases := []struct {
-		name string
-		call func(*encryption.Key)
-		want string
-	}{
-		{"an S3 ARN has no account", func(k *encryption.Key) { k.AccountFrom("arn:aws:s3:::bucket") }, `AccountFrom "arn:aws:s3:::bucket": allowed an ARN with an account id`},
-		{"not an ARN", func(k *encryption.Key) { k.AccountFrom("111122223333") }, `AccountFrom "111122223333": allowed an ARN with an account id`},
-		{"twice", func(k *encryption.Key) { k.AccountFrom(tgArn); k.AccountFrom(tgArn) }, "called twice"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), tc.want) {
-					t.Fatalf("recover() = %v, want %q", r, tc.want)
-				}
-			}()
-			tc.call(encryption.New(synthtest.NewStack(), "encryption", props()))
-		})
-	}
-}
-
-// TestSynthNeedsAccountFrom: a key whose policy names no account must not reach Terraform.
-func TestSynthNeedsAccountFrom(t *testing.T) {
-	stack := synthtest.NewStack()
-	encryption.New(stack, "encryption", props())
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "encryption.Key.AccountFrom was not called") {
-			t.Fatalf("recover() = %v", r)
-		}
-	}()
-	cdktf.Testing_Synth(stack, jsii.Bool(true)) // with validations, as `cdktf synth` runs them
 }
 
 func TestOwnLogGroupsAndChina(t *testing.T) {
 	p := encryption.Props{Name: "t", Region: "cn-north-1", LogGroupNames: []string{"/aws/lambda/t-*"}, DeletionWindowDays: 7}
-	doc, _ := synth(t, p, "arn:aws-cn:elasticloadbalancing:cn-north-1:111122223333:targetgroup/t/1")
+	doc, _ := synth(t, p)
 	logs := keyPolicy(t, doc)["CloudWatchLogsEncryptsStackLogGroups"]
 	if logs.Principal["Service"] != "logs.cn-north-1.amazonaws.com.cn" {
 		t.Errorf("CloudWatch Logs principal = %v", logs.Principal)
@@ -334,7 +275,7 @@ func TestMovedFromMonitoring(t *testing.T) {
 
 	p := props()
 	p.MovedFromKey, p.MovedFromAlias = encryption.MonitoringTopicKeyAddress, encryption.MonitoringTopicKeyAliasAddress
-	doc, _ := synth(t, p, tgArn)
+	doc, _ := synth(t, p)
 	key := "aws_kms_key." + synthtest.Names(doc.Resources(*kmskey.KmsKey_TfResourceType()))[0]
 	alias := "aws_kms_alias." + synthtest.Names(doc.Resources(*kmsalias.KmsAlias_TfResourceType()))[0]
 	want := []map[string]string{

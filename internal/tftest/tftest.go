@@ -116,14 +116,15 @@ func (tf *Terraform) Must(t testing.TB, dir string, timeout time.Duration, args 
 
 // WriteOfflineOverride makes the AWS provider in a stack folder plan with fake credentials and no calls to
 // AWS: the checks that need AWS are off, and Secrets Manager (which the ephemeral secrets ask for a random
-// password at every plan) is the local emulator at endpoint. It is a Terraform override file, so the stack
+// password at every plan) and STS (data.aws_caller_identity, which names the account in the KMS key's policy)
+// are the local emulator at endpoint. It is a Terraform override file, so the stack
 // itself is tested unchanged.
 func WriteOfflineOverride(t testing.TB, dir, endpoint string) {
 	t.Helper()
 	override := map[string]any{"provider": map[string]any{"aws": []map[string]any{{
 		"access_key": "test", "secret_key": "test",
 		"skip_credentials_validation": true, "skip_requesting_account_id": true, "skip_metadata_api_check": true,
-		"endpoints": []map[string]string{{"secretsmanager": endpoint}},
+		"endpoints": []map[string]string{{"secretsmanager": endpoint, "sts": endpoint}},
 	}}}}
 	b, err := json.Marshal(override)
 	if err != nil {
