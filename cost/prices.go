@@ -92,6 +92,9 @@ type PriceTable struct {
 	// KMSKeyMonth is one customer-managed KMS key; with automatic rotation each of its first two rotations
 	// adds as much again (API requests, $0.03 per 10,000, are left out).
 	KMSKeyMonth Price
+	// RDSSnapshotGBMonth is a manual DB snapshot's storage (what a teardown's final snapshot costs; the free
+	// backup storage ends with the instance).
+	RDSSnapshotGBMonth Price
 }
 
 // USEast1 is the table every estimate uses.
@@ -129,6 +132,8 @@ var USEast1 = PriceTable{
 	S3StandardGBMonth: Price{0.023, "GB-month", "2025-06-01", srcS3},
 
 	KMSKeyMonth: Price{1.00, "key-month", "2025-06-01", srcKMS},
+
+	RDSSnapshotGBMonth: Price{0.095, "GB-month", "2025-06-01", srcRDS},
 }
 
 // rds is an RDS for PostgreSQL single-AZ on-demand instance-hour.

@@ -233,6 +233,9 @@ type lifecycleCase struct {
 	inState          []string // secrets whose value the state holds (provider limits), by name suffix
 	rotateDB         bool
 	failMigration    bool
+	// keepAndRestore tears the stack down keeping its data and deploys it again from the final snapshot before
+	// throwing it away; the others throw it away at once.
+	keepAndRestore bool
 }
 
 // TestUpgradeRotateDestroy takes every profile through a user's life in the emulator:
@@ -244,7 +247,11 @@ type lifecycleCase struct {
 //  4. re-plan empty; rotate the master key (and, for one profile, the database password): values change, tasks
 //     roll, re-plan empty; for one profile, a migration that fails stops the apply and leaves the service as it
 //     was, and the next apply recovers;
-//  5. destroy, and nothing is left.
+//  5. a destroy is refused before it deletes or schedules anything; for one profile, ./help teardown keeps a
+//     final snapshot, the salt key and the KMS key and nothing else, and a deploy from the snapshot brings the
+//     stack back with the same salt key; ./help teardown --discard-data leaves nothing.
+//
+// Every apply runs with the defaults users get: deletion protection on.
 func TestUpgradeRotateDestroy(t *testing.T) {
 	t.Parallel()
 	srv := emulator.Start(t)
@@ -255,7 +262,7 @@ func TestUpgradeRotateDestroy(t *testing.T) {
 		{name: "litellm-two-instance", dir: plain, stack: "litellm-two-instance", baseline: "litellm-two-instance", tasks: 2,
 			secrets: []string{"master-key", "salt-key", "database-url"}, failMigration: true},
 		{name: "litellm-eight-instance", dir: plain, stack: "litellm-eight-instance", baseline: "litellm-eight-instance", tasks: 8,
-			secrets: []string{"master-key", "salt-key", "database-url"}, rotateDB: true},
+			secrets: []string{"master-key", "salt-key", "database-url"}, rotateDB: true, keepAndRestore: true},
 		{name: "litellm-benchmark with Redis and autoscaling", dir: withOptions, stack: "litellm-benchmark",
 			baseline: "litellm-benchmark-redis-autoscaling", tasks: 4, extra: []string{"-var", "redis_auth_token=" + goodRedisToken},
 			// ElastiCache's auth_token has no write-only form in the AWS provider (5.100): see the README.
@@ -275,7 +282,7 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := append([]string{"-var", "deletion_protection=false"}, tc.extra...)
+	base := tc.extra
 
 	// 1. The baseline, with the emulator's provider settings and today's state file.
 	useBaseline(t, d, tc.baseline, current)
@@ -350,11 +357,153 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 		last = failedMigration(t, srv, tf, d, tc.stack, rotate)
 	}
 
-	// 5. Destroy.
-	tf.Must(t, d, 20*time.Minute, append([]string{"destroy", "-input=false", "-auto-approve"}, last...)...)
-	if left := footprintOf(t, srv, tc.stack); left != (footprint{}) {
-		t.Errorf("in the emulator after destroy: %+v, want nothing", left)
+	// 5. Teardown.
+	refusedDestroy(t, srv, tf, d, tc, last)
+	if tc.keepAndRestore {
+		keepAndRestore(t, srv, tf, d, tc, last, rotated["salt-key"])
 	}
+	teardown(t, srv, tf, d, tc.stack, "discard", last)
+	if left := footprintOf(t, srv, tc.stack); left != (footprint{}) {
+		t.Errorf("in the emulator after the teardown with --discard-data: %+v, want nothing", left)
+	}
+	if state := stateList(t, tf, d); len(state) != 0 {
+		t.Errorf("the state still holds %v after the teardown with --discard-data", state)
+	}
+}
+
+// refusedDestroy: `terraform destroy` of a protected stack fails before it deletes or schedules anything, and
+// names the teardown.
+func refusedDestroy(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d string, tc lifecycleCase, vars []string) {
+	t.Helper()
+	before := footprintOf(t, srv, tc.stack)
+	r := tf.Run(t, d, 20*time.Minute, append([]string{"destroy", "-input=false", "-auto-approve"}, vars...)...)
+	if r.Code == 0 {
+		t.Fatalf("terraform destroy of a protected stack succeeded")
+	}
+	flat := strings.Join(strings.Fields(r.Output), " ")
+	for _, w := range []string{tc.stack + " is protected from deletion (deletion_protection = true): nothing was deleted",
+		"./help teardown " + tc.stack, "./help teardown " + tc.stack + " --discard-data"} {
+		if !strings.Contains(flat, w) {
+			t.Errorf("the refused destroy does not say %q:\n%s", w, tailOf(r.Output))
+		}
+	}
+	if destroyed := regexp.MustCompile(`(?m)^\S+: Destruction complete`).FindAllString(r.Output, -1); len(destroyed) > 0 {
+		t.Errorf("the refused destroy deleted %v", destroyed)
+	}
+	if after := footprintOf(t, srv, tc.stack); after != before {
+		t.Errorf("after the refused destroy: %+v, want %+v as before", after, before)
+	}
+	for _, s := range tc.secrets {
+		if v := awsQuery(t, srv, "secretsmanager", "describe-secret", "--secret-id", tc.stack+"-"+s); v["DeletedDate"] != nil {
+			t.Errorf("the refused destroy scheduled %s-%s for deletion", tc.stack, s)
+		}
+	}
+	if state := keyState(t, srv, tc.stack); state != "Enabled" {
+		t.Errorf("after the refused destroy the KMS key is %s, want Enabled", state)
+	}
+}
+
+// keepAndRestore: the teardown leaves a uniquely named final snapshot, the salt key and the KMS key, and
+// nothing else of the stack, in AWS or in the state; a deploy from the snapshot brings the stack back with the
+// same salt key, and once the database exists, dropping db_snapshot_identifier plans no change.
+func keepAndRestore(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d string, tc lifecycleCase, vars []string, salt string) {
+	t.Helper()
+	out := teardown(t, srv, tf, d, tc.stack, "keep", vars)
+	snapshots := finalSnapshots(t, srv, tc.stack)
+	if len(snapshots) != 1 {
+		t.Fatalf("final snapshots after the teardown: %v, want one named %s-litellm-db-final-<time>", snapshots, tc.stack)
+	}
+	snapshot := snapshots[0]
+	for _, w := range []string{"Kept:", snapshot, tc.stack + "-salt-key", "alias/" + tc.stack, "a month",
+		"./help deploy " + tc.stack + " --var db_snapshot_identifier=" + snapshot} {
+		if !strings.Contains(out, w) {
+			t.Errorf("the teardown does not say %q:\n%s", w, tailOf(out))
+		}
+	}
+	got := footprintOf(t, srv, tc.stack)
+	if want := (footprint{secrets: 1}); got != want {
+		t.Errorf("in the emulator after the teardown: %+v, want only the salt key's secret", got)
+	}
+	if v := secretValues(t, srv, tc.stack, []string{"salt-key"}); v["salt-key"] != salt {
+		t.Errorf("the teardown changed the salt key")
+	}
+	if state := keyState(t, srv, tc.stack); state != "Enabled" {
+		t.Errorf("after the teardown the KMS key is %s, want Enabled", state)
+	}
+	var kinds []string
+	for _, a := range stateList(t, tf, d) {
+		kinds = append(kinds, strings.Split(a, ".")[0])
+	}
+	slices.Sort(kinds)
+	if want := []string{"aws_kms_alias", "aws_kms_key", "aws_secretsmanager_secret", "aws_secretsmanager_secret_version"}; !slices.Equal(kinds, want) {
+		t.Errorf("the state after the teardown holds %v, want %v", kinds, want)
+	}
+
+	restore := append([]string{"-var", "db_snapshot_identifier=" + snapshot}, vars...)
+	tf.Must(t, d, 20*time.Minute, append([]string{"apply", "-input=false", "-auto-approve"}, restore...)...)
+	if got := footprintOf(t, srv, tc.stack); got.databases != 1 || got.services != 1 || got.secrets != len(tc.secrets) {
+		t.Errorf("in the emulator after the restore: %+v", got)
+	}
+	if v := secretValues(t, srv, tc.stack, []string{"salt-key"}); v["salt-key"] != salt {
+		t.Errorf("the restored stack has another salt key: LiteLLM could not read the credentials in its database")
+	}
+	// Dropping the snapshot name afterwards must not replace the restored database.
+	replanEmpty(t, tf, d, vars)
+	// A second teardown takes a snapshot of a new name (no DBSnapshotAlreadyExists).
+	teardown(t, srv, tf, d, tc.stack, "keep", vars)
+	if again := finalSnapshots(t, srv, tc.stack); len(again) != 2 {
+		t.Errorf("final snapshots after a second teardown: %v, want two", again)
+	}
+}
+
+// teardown runs ./help teardown's work (scripts/verbs/teardown.sh, teardown_stack) on the stack folder d.
+func teardown(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d, stack, mode string, vars []string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	root := tftest.Root(t)
+	script := `set -euo pipefail; source scripts/lib.sh; for f in scripts/verbs/*.sh; do source "$f"; done; teardown_stack "$@"`
+	cmd := exec.CommandContext(ctx, "bash", append([]string{"-c", script, "teardown", d, stack, mode}, vars...)...)
+	cmd.Dir = root
+	cmd.Env = append(pointAt(tf, srv).Env, "TERRAFORM="+tf.Bin, "ROOT="+root)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("teardown %s %s: %v\n%s", stack, mode, err, tailOf(string(out)))
+	}
+	return string(out)
+}
+
+// stateList is the stack's resources in its state, less data sources.
+func stateList(t *testing.T, tf *tftest.Terraform, d string) []string {
+	t.Helper()
+	var out []string
+	for _, a := range strings.Fields(tf.Must(t, d, 2*time.Minute, "state", "list")) {
+		if !strings.HasPrefix(a, "data.") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// finalSnapshots are the manual snapshots named as teardowns name them.
+func finalSnapshots(t *testing.T, srv *emulator.Server, stack string) []string {
+	t.Helper()
+	var out []string
+	for _, s := range list(awsQuery(t, srv, "rds", "describe-db-snapshots", "--snapshot-type", "manual"), "DBSnapshots") {
+		id, _ := s.(map[string]any)["DBSnapshotIdentifier"].(string)
+		if regexp.MustCompile(`^` + stack + `-litellm-db-final-\d{8}-\d{6}$`).MatchString(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// keyState is the KeyState of the stack's KMS key (alias/<stack>).
+func keyState(t *testing.T, srv *emulator.Server, stack string) string {
+	t.Helper()
+	meta, _ := awsQuery(t, srv, "kms", "describe-key", "--key-id", "alias/"+stack)["KeyMetadata"].(map[string]any)
+	state, _ := meta["KeyState"].(string)
+	return state
 }
 
 // failedMigration: a new image whose migration exits 3 stops the apply with the exit code, the reason and the

@@ -49,13 +49,15 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		KMSKeyArn:         p.KMSKeyArn,
 	}
 	dbProps := database.Props{
-		Name:               p.StackName,
-		Password:           vars.DBPassword,
-		PasswordVersion:    vars.DBPasswordVersion,
-		InstanceClass:      vars.DBInstanceClass,
-		MultiAZ:            p.DBMultiAZ,
-		DeletionProtection: deletionProtection,
-		KMSKeyArn:          p.KMSKeyArn,
+		Name:                    p.StackName,
+		FinalSnapshotIdentifier: vars.FinalSnapshotIdentifier,
+		SnapshotIdentifier:      vars.DBSnapshotIdentifier,
+		Password:                vars.DBPassword,
+		PasswordVersion:         vars.DBPasswordVersion,
+		InstanceClass:           vars.DBInstanceClass,
+		MultiAZ:                 p.DBMultiAZ,
+		DeletionProtection:      deletionProtection,
+		KMSKeyArn:               p.KMSKeyArn,
 	}
 	lbProps := loadbalancer.Props{
 		Name:               p.StackName,
@@ -156,10 +158,6 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	db := database.New(stack, "database", dbProps)
 	lbProps.Network = net
 	lb := loadbalancer.New(stack, "load-balancer", lbProps)
-	if key != nil {
-		// The key policy names the account; the target group's ARN carries it and does not use the key.
-		key.AccountFrom(*lb.TargetGroupArn)
-	}
 	svcProps.Network, svcProps.LoadBalancer, svcProps.Database = net, lb, db
 	if p.Redis {
 		cacheProps.Network = net
@@ -178,6 +176,11 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	})
 
 	outputs(stack, lb, db, svc, mon, svcProps.Redis, gen)
+	kept := []cdktf.TerraformResource{svc.SaltKey.Secret, svc.SaltKey.Version}
+	if key != nil {
+		kept = append(kept, key.Key, key.Alias)
+	}
+	protectFromDestroy(stack, p.StackName, vars.DeletionProtection, kept)
 	return stack, nil
 }
 

@@ -166,8 +166,8 @@ func TestSynthIsDeterministic(t *testing.T) {
 func TestVariables(t *testing.T) {
 	doc := synth(t, stacks.Benchmark())
 	vars := doc.Block("variable")
-	want := []string{"alarm_email", "db_instance_class", "db_password", "db_password_version", "deletion_protection", "desired_task_count",
-		"litellm_image", "master_key", "master_key_version", "num_workers_per_task", "task_cpu", "task_memory"}
+	want := []string{"alarm_email", "db_instance_class", "db_password", "db_password_version", "db_snapshot_identifier", "deletion_protection",
+		"desired_task_count", "final_snapshot_identifier", "litellm_image", "master_key", "master_key_version", "num_workers_per_task", "task_cpu", "task_memory"}
 	if got := synthtest.Names(vars); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("variables = %v, want %v", got, want)
 	}

@@ -27,7 +27,9 @@ type variables struct {
 	TaskMemory         float64
 	DBInstanceClass    string
 	DeletionProtection cdktf.IResolvable
-	AlarmEmail         string
+	// FinalSnapshotIdentifier is set by ./help teardown; DBSnapshotIdentifier by a restore.
+	FinalSnapshotIdentifier, DBSnapshotIdentifier string
+	AlarmEmail                                    string
 	// Declared only when the profile autoscales; zero otherwise.
 	MinTaskCount, MaxTaskCount, CPUTargetPercent float64
 	// Declared only when the profile has Redis; empty otherwise.
@@ -77,10 +79,19 @@ func newVariables(stack constructs.Construct, p Profile) variables {
 	dp := cdktf.NewTerraformVariable(stack, jsii.String("deletion_protection"), &cdktf.TerraformVariableConfig{
 		Type:    jsii.String("bool"),
 		Default: true,
-		Description: jsii.String("Protect the database and load balancer from deletion, and snapshot the database when it is deleted. " +
-			"Set false for throwaway benchmark runs, then `cdktf destroy` removes everything."),
+		Description: jsii.String("Protect the stack from deletion: while true, RDS and ELB refuse to delete the database and load balancer, and " +
+			"a destroy stops before it deletes anything, naming `./help teardown <stack>`, which keeps the data. " +
+			"Set false for throwaway benchmark runs, then `cdktf destroy` removes everything, with no final snapshot."),
 	})
 	v.DeletionProtection = dp.BooleanValue()
+	v.FinalSnapshotIdentifier = *variable(stack, "final_snapshot_identifier", "string", "", false,
+		"Name of the snapshot RDS takes when the database is deleted; empty deletes it without one. "+
+			"./help teardown sets it to <stack>-litellm-db-final-<UTC time>, a new name each time.",
+		database.SnapshotIdentifierRule).StringValue()
+	v.DBSnapshotIdentifier = *variable(stack, "db_snapshot_identifier", "string", "", false,
+		"Restore the database from this snapshot (the name ./help teardown printed) when the deploy creates it. "+
+			"Ignored once the database exists: leaving it set or dropping it never replaces the database.",
+		database.SnapshotIdentifierRule).StringValue()
 	v.AlarmEmail = *variable(stack, "alarm_email", "string", "", false,
 		"Email address subscribed to the stack's CloudWatch alarms (AWS mails a confirmation link first); empty for none.",
 		monitoring.EmailRule).StringValue()

@@ -78,12 +78,11 @@ use_emulator() {
 }
 
 # with_test_secrets ARGS...: for the emulator only, fills in a throwaway redis_auth_token (the one secret
-# that is still an input) unless given, so `./help deploy <stack> --local` needs no arguments; and turns
-# deletion protection off, since an emulated stack is always thrown away. The master key, database password
-# and salt key are generated inside the emulator, as in AWS.
+# that is still an input) unless given, so `./help deploy <stack> --local` needs no arguments. Deletion
+# protection stays as users get it (on): `./help teardown <stack> --local` takes an emulated stack down. The
+# master key, database password and salt key are generated inside the emulator, as in AWS.
 with_test_secrets() {
   local args=("$@") joined=" $* "
-  case $joined in *" deletion_protection="* | *"--var=deletion_protection="*) ;; *) args+=(--var "deletion_protection=false") ;; esac
   case $joined in *" redis_auth_token="* | *"--var=redis_auth_token="*) ;; *) [ "${LITELLM_REDIS:-}" = "" ] || args+=(--var "redis_auth_token=local-emulator-redis-token") ;; esac
   ARGS_LEFT=("${args[@]}")
 }

@@ -62,6 +62,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.IntVar(&redisNodes, "redis-nodes", 0, "no longer taken: the estimate prices the nodes the stack builds")
 	fs.Float64Var(&opts.RequestsPerSecond, "rps", 0, "average requests a second over the month at the high end of the usage lines (default: LiteLLM's published rate for the task count)")
 	fs.Float64Var(&opts.KBPerRequest, "kb-per-request", 0, fmt.Sprintf("KiB a request and its response take together (default: %v)", cost.DefaultKBPerRequest))
+	var kept cost.KeptFlags
+	fs.StringVar(&kept.Snapshot, "kept-snapshot", "", "print instead what a teardown kept and its monthly cost: the final snapshot's name (./help teardown passes these)")
+	fs.StringVar(&kept.SaltSecret, "kept-salt-secret", "", "with -kept-snapshot: the salt key secret's name")
+	fs.StringVar(&kept.KeyAlias, "kept-key-alias", "", "with -kept-snapshot: the KMS key's alias, if the stack made its own")
+	fs.Float64Var(&kept.AllocatedGB, "kept-snapshot-gb", 0, "with -kept-snapshot: the database's allocated storage in GB")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ./help cost [stack] [flags], or go run ./cost/cmd/estimate [stack] [flags]")
 		fmt.Fprintln(stderr, "  Without a stack, every stack side by side; with one, that stack itemised.")
@@ -81,6 +86,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 2
+	}
+	if kept.Snapshot != "" {
+		if kept.SaltSecret == "" || kept.AllocatedGB <= 0 {
+			fmt.Fprintln(stderr, "error: -kept-snapshot needs -kept-salt-secret and -kept-snapshot-gb above 0")
+			return 2
+		}
+		cost.WriteKept(stdout, kept)
+		return 0
 	}
 
 	profiles, err := stacks.FromEnv(stacks.All(), getenv)
