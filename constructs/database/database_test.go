@@ -422,7 +422,9 @@ func TestDatabaseSwitches(t *testing.T) {
 		{"teardown names the final snapshot", func(_ cdktf.TerraformStack, p *database.Props) {
 			p.FinalSnapshotIdentifier = "litellm-test-litellm-db-final-20261205-101010"
 		}, map[string]any{"deletion_protection": true, "skip_final_snapshot": false, "final_snapshot_identifier": "litellm-test-litellm-db-final-20261205-101010"}, nil},
-		{"restore", func(_ cdktf.TerraformStack, p *database.Props) { p.SnapshotIdentifier = "litellm-test-litellm-db-final-1" },
+		{"restore", func(_ cdktf.TerraformStack, p *database.Props) {
+			p.SnapshotIdentifier = "litellm-test-litellm-db-final-1"
+		},
 			map[string]any{"snapshot_identifier": "litellm-test-litellm-db-final-1"}, nil},
 		{"multi-AZ", func(_ cdktf.TerraformStack, p *database.Props) { p.MultiAZ = true }, map[string]any{"multi_az": true}, nil},
 		{"small class has no Performance Insights", func(_ cdktf.TerraformStack, p *database.Props) { p.InstanceClass = "db.t3.micro" },

@@ -16,6 +16,7 @@ import (
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/rule"
 	"litellm-aws/internal/sgrule"
+	"litellm-aws/internal/writeonly"
 )
 
 // ProxyService is LiteLLM running on ECS.
@@ -31,6 +32,9 @@ type ProxyService struct {
 	// MasterKeySecretName holds the master key as a plain string; SaltKeySecretName holds LITELLM_SALT_KEY.
 	MasterKeySecretName *string
 	SaltKeySecretName   *string
+	// SaltKey is the salt key's secret and the version that wrote it: what a teardown keeps, as the credentials
+	// LiteLLM stored in the database (and so in its final snapshot) can be read only with it.
+	SaltKey *writeonly.Secret
 	// MasterKeySecretArn is the master key secret's ARN, for clients that read the key (the load generator).
 	MasterKeySecretArn *string
 	// SecurityGroupID is the tasks' security group.

@@ -54,6 +54,7 @@ func (s *ProxyService) secrets(p Props) serviceSecrets {
 		RecoveryWindowInDays: recoveryWindow(p.DeletionProtection),
 	})
 
+	s.SaltKey = salt
 	out := serviceSecrets{
 		env: []map[string]string{
 			{"name": "LITELLM_MASTER_KEY", "valueFrom": *masterKey.Arn},
