@@ -184,6 +184,22 @@ func convert(typ, text string) (any, error) {
 	return nil, fmt.Errorf("a %s variable: the estimate reads string, number and bool variables only", typ)
 }
 
+// Eval evaluates one value as synthesized (a resource attribute: a literal or a template such as
+// "${var.task_cpu}") over values from Values. A value known only after apply is an *Unresolved error. Other
+// commands that read the synthesized stack (preflight) use it, so that the stack has one evaluator.
+func (s *Stack) Eval(values map[string]any, v any) (any, error) {
+	return (&scope{vars: values, locals: s.Locals}).evalValue(v)
+}
+
+// Number is Eval of a value that must be a number (Terraform converts "1024" to one, and so does this).
+func (s *Stack) Number(values map[string]any, v any) (float64, error) {
+	x, err := s.Eval(values, v)
+	if err != nil {
+		return 0, err
+	}
+	return toNumber(x)
+}
+
 // Check evaluates the stack's rules over the values: every variable's validation blocks and every
 // resource's preconditions, as `terraform plan` would. It returns the messages of the rules that fail. A rule
 // that needs a value known only after apply, or a sensitive variable not given, is left to plan; a rule the

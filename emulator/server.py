@@ -617,22 +617,103 @@ def patch_ecs_run_task():
     backend_cls.run_task = run_task
 
 
+# The Fargate On-Demand vCPU quota of the emulated account (Service Quotas fargate/L-3032A538). The default is a
+# stand-in large enough for every stack, so that --local deploys pass the preflight; a test lowers it, or makes the
+# calls fail, with POST /_emulator/servicequotas/quota (see patch_service_quotas).
+FARGATE_VCPU_QUOTA = {
+    "ServiceCode": "fargate",
+    "QuotaCode": "L-3032A538",
+    "QuotaName": "Fargate On-Demand vCPU resource count",
+}
+DEFAULT_FARGATE_VCPU_QUOTA = 4000.0
+SERVICE_QUOTA_STATE = {}
+
+
+def patch_service_quotas():
+    """GetServiceQuota and GetAWSDefaultServiceQuota for the Fargate On-Demand vCPU quota.
+
+    ./help deploy's preflight (preflight/) reads the account's fargate L-3032A538 with GetServiceQuota and, when
+    that is denied, AWS's default with GetAWSDefaultServiceQuota. moto 5.2 knows the vpc quotas only (anything else is
+    NoSuchResourceException) and has no GetAWSDefaultServiceQuota at all (HTTP 500). Both answer
+    DEFAULT_FARGATE_VCPU_QUOTA here unless POST /_emulator/servicequotas/quota set otherwise: {"value": 8} is the
+    account's quota; {"error": "AccessDeniedException"} makes GetServiceQuota fail with that code, {"defaultError":
+    ...} GetAWSDefaultServiceQuota; {} goes back to the defaults. Other quotas are moto's.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.servicequotas import responses
+
+    response_cls = responses.ServiceQuotasResponse
+    original_get = response_cls.get_service_quota
+
+    def fargate_quota(self, value):
+        arn = f"arn:aws:servicequotas:{self.region}:{self.current_account}:fargate/{FARGATE_VCPU_QUOTA['QuotaCode']}"
+        quota = {**FARGATE_VCPU_QUOTA, "ServiceName": "AWS Fargate", "QuotaArn": arn, "Value": value}
+        return json.dumps({"Quota": {**quota, "Unit": "None", "Adjustable": True, "GlobalQuota": False}})
+
+    def is_fargate_vcpu(params):
+        return (params.get("ServiceCode"), params.get("QuotaCode")) == ("fargate", FARGATE_VCPU_QUOTA["QuotaCode"])
+
+    def get_service_quota(self):
+        if not is_fargate_vcpu(json.loads(self.body)):
+            return original_get(self)
+        if SERVICE_QUOTA_STATE.get("error"):
+            raise JsonRESTError(SERVICE_QUOTA_STATE["error"], "the emulator was told to refuse GetServiceQuota")
+        return fargate_quota(self, SERVICE_QUOTA_STATE.get("value", DEFAULT_FARGATE_VCPU_QUOTA))
+
+    def get_aws_default_service_quota(self):
+        if not is_fargate_vcpu(json.loads(self.body)):
+            message = "the emulator knows AWS's default of fargate L-3032A538 only"
+            raise JsonRESTError("NoSuchResourceException", message)
+        if SERVICE_QUOTA_STATE.get("defaultError"):
+            message = "the emulator was told to refuse GetAWSDefaultServiceQuota"
+            raise JsonRESTError(SERVICE_QUOTA_STATE["defaultError"], message)
+        return fargate_quota(self, DEFAULT_FARGATE_VCPU_QUOTA)
+
+    response_cls.get_service_quota = get_service_quota
+    response_cls.get_aws_default_service_quota = get_aws_default_service_quota
+
+
+def read_json(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return json.loads(environ["wsgi.input"].read(length) or b"{}")
+
+
+def control_task_outcome(environ):
+    if environ.get("REQUEST_METHOD") == "POST":
+        body = read_json(environ)
+        family = body.pop("family", "")
+        if "exitCode" in body:
+            TASK_OUTCOMES[family] = {"exitCode": body["exitCode"], "stoppedReason": body.get("stoppedReason", "")}
+        else:
+            TASK_OUTCOMES.pop(family, None)
+    return TASK_OUTCOMES
+
+
+def control_service_quota(environ):
+    if environ.get("REQUEST_METHOD") == "POST":
+        body = read_json(environ)
+        SERVICE_QUOTA_STATE.clear()
+        SERVICE_QUOTA_STATE.update({k: body[k] for k in ("value", "error", "defaultError") if body.get(k) is not None})
+    return SERVICE_QUOTA_STATE
+
+
+# The emulator's own endpoints, in front of moto: POST a JSON body to change the state, GET to read it.
+CONTROLS = {
+    "/_emulator/ecs/task-outcome": control_task_outcome,  # patch_ecs_run_task
+    "/_emulator/servicequotas/quota": control_service_quota,  # patch_service_quotas
+}
+
+
 def control_app(app):
-    """The emulator's own control endpoints, in front of moto: POST /_emulator/ecs/task-outcome (see patch_ecs_run_task)."""
+    """The emulator's control endpoints (CONTROLS) in front of moto."""
 
     def wsgi(environ, start_response):
-        if environ.get("PATH_INFO") != "/_emulator/ecs/task-outcome":
+        control = CONTROLS.get(environ.get("PATH_INFO"))
+        if control is None:
             return app(environ, start_response)
-        if environ.get("REQUEST_METHOD") == "POST":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
-            family = body.pop("family", "")
-            if "exitCode" in body:
-                TASK_OUTCOMES[family] = {"exitCode": body["exitCode"], "stoppedReason": body.get("stoppedReason", "")}
-            else:
-                TASK_OUTCOMES.pop(family, None)
+        state = control(environ)
         start_response("200 OK", [("Content-Type", "application/json")])
-        return [json.dumps(TASK_OUTCOMES).encode()]
+        return [json.dumps(state).encode()]
 
     return wsgi
 
@@ -653,6 +734,7 @@ PATCHES = [
     patch_elasticache_parameter_groups,
     patch_s3,
     patch_s3_logging_target_policy,
+    patch_service_quotas,
     patch_ecs_task_runner,  # the load generator's tasks run (emulator/patches_loadgen.py); after patch_ecs_run_task
 ]
 

@@ -255,3 +255,21 @@ func (s *Server) postControl(path string, body any) error {
 	}
 	return nil
 }
+
+// FargateVCPUQuota is the emulated account's Fargate On-Demand vCPU quota (Service Quotas fargate L-3032A538)
+// as SetFargateVCPUQuota sets it. The zero value is the emulator's default: a stand-in large enough for every
+// stack, answered to both GetServiceQuota and GetAWSDefaultServiceQuota.
+type FargateVCPUQuota struct {
+	// Value is the account's quota GetServiceQuota answers. Default (nil): the emulator's default.
+	Value *float64 `json:"value,omitempty"`
+	// Error makes GetServiceQuota fail with this error code, such as "AccessDeniedException". Default: none.
+	Error string `json:"error,omitempty"`
+	// DefaultError makes GetAWSDefaultServiceQuota fail with this error code. Default: none.
+	DefaultError string `json:"defaultError,omitempty"`
+}
+
+// SetFargateVCPUQuota sets what the emulator answers for the Fargate On-Demand vCPU quota; the zero
+// FargateVCPUQuota goes back to the default.
+func (s *Server) SetFargateVCPUQuota(q FargateVCPUQuota) error {
+	return s.postControl("/_emulator/servicequotas/quota", q)
+}

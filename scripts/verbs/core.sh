@@ -87,6 +87,29 @@ with_test_secrets() {
   ARGS_LEFT=("${args[@]}")
 }
 
+# preflight STACK ARGS...: before a deploy creates anything, checks credentials, region and the account's Fargate
+# On-Demand vCPU quota against the most vCPU the synthesized stack (in $OUTDIR) runs at once with the deploy's
+# --var values (preflight/); dies saying what to do when the deploy would not work. With --local it asks the
+# emulator, which answers a quota large enough unless a test lowers it. LITELLM_SKIP_PREFLIGHT=1 skips it, for an
+# account whose quota you know is enough but that may not read it (servicequotas:GetServiceQuota).
+preflight() {
+  local s=$1
+  shift
+  if [ -n "${LITELLM_SKIP_PREFLIGHT:-}" ] && [ "$LITELLM_SKIP_PREFLIGHT" != 0 ]; then
+    log "skipping the preflight (LITELLM_SKIP_PREFLIGHT=$LITELLM_SKIP_PREFLIGHT)"
+    return 0
+  fi
+  need_go
+  log "preflight: credentials, region and the Fargate vCPU quota for $s"
+  # Built, not `go run`, which adds its own "exit status 1" to the message.
+  local dir rc=0
+  dir=$(mktemp -d)
+  (cd "$ROOT" && go build -o "$dir/preflight" ./preflight/cmd/preflight) || { rm -rf "$dir"; die "could not build ./preflight/cmd/preflight"; }
+  (cd "$ROOT" && "$dir/preflight" -from "$OUTDIR" -stack "$s" -- "$@") || rc=$?
+  rm -rf "$dir"
+  [ "$rc" -eq 0 ] || die "the preflight found a problem (above): nothing was deployed; LITELLM_SKIP_PREFLIGHT=1 skips the check"
+}
+
 # run_cdktf COMMAND STACK ARGS...: cdktf deploy|diff|destroy on one stack; with --local among ARGS, against
 # the local emulator, with throwaway secrets and no questions asked.
 run_cdktf() {
@@ -107,6 +130,7 @@ run_cdktf() {
   # machine that installs the provider from a local mirror cannot reach; `terraform init` writes it from
   # the mirror instead, so synthesize and init first, then let cdktf take over.
   (cd "$ROOT" && cdktf synth --output "$OUTDIR" >/dev/null)
+  [ "$cmd" = deploy ] && preflight "$s" "${ARGS_LEFT[@]}"
   (cd "$ROOT/$OUTDIR/stacks/$s" && "$TERRAFORM" init -input=false >/dev/null)
   (cd "$ROOT" && cdktf "$cmd" "$s" --skip-synth --output "$OUTDIR" "${ARGS_LEFT[@]}")
 }
