@@ -164,7 +164,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		svcProps.Redis = cache.New(stack, "redis", cacheProps)
 	}
 	svc := proxyservice.New(stack, "proxy", svcProps)
-	logs.LogServerAccess("config-bucket-logging", *svc.ConfigBucket, logbucket.S3Prefix("config"))
+	logs.LogServerAccess("config-bucket-logging", *svc.ConfigBucket, logbucket.S3Prefix("config"), svc.ConfigBucketSettings)
 	monProps.Service, monProps.LoadBalancer, monProps.Database = svc, lb, db
 	mon := monitoring.New(stack, "monitoring", monProps)
 

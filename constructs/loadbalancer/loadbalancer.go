@@ -58,13 +58,12 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 	}
 
 	tg := lbtargetgroup.NewLbTargetGroup(c, jsii.String("target-group"), &lbtargetgroup.LbTargetGroupConfig{
-		Name:       jsii.String(p.Name + "-tg"),
-		Port:       jsii.Number(float64(p.TargetPort)),
-		Protocol:   jsii.String("HTTP"),
-		TargetType: jsii.String("ip"),
-		VpcId:      p.Network.VpcID,
-		// Tasks being replaced finish in-flight requests; LLM calls rarely take longer than this.
-		DeregistrationDelay: jsii.String("60"),
+		Name:                jsii.String(p.Name + "-tg"),
+		Port:                jsii.Number(float64(p.TargetPort)),
+		Protocol:            jsii.String("HTTP"),
+		TargetType:          jsii.String("ip"),
+		VpcId:               p.Network.VpcID,
+		DeregistrationDelay: jsii.String(fmt.Sprint(DeregistrationDelaySeconds)),
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
 			Enabled:            jsii.Bool(true),
 			Path:               jsii.String(p.HealthCheckPath),

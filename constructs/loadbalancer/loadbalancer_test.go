@@ -102,6 +102,9 @@ func TestLoadBalancer(t *testing.T) {
 		hc["path"] != "/health/readiness" || hc["matcher"] != "200" {
 		t.Errorf("target group = %v", tg)
 	}
+	if tg["deregistration_delay"] != fmt.Sprint(loadbalancer.DeregistrationDelaySeconds) {
+		t.Errorf("deregistration_delay = %v, want %d: the longest response a roll lets finish", tg["deregistration_delay"], loadbalancer.DeregistrationDelaySeconds)
+	}
 	if len(tg["name"].(string)) > 32 || len(alb["name"].(string)) > 32 {
 		t.Errorf("names exceed AWS's 32 characters")
 	}

@@ -67,6 +67,15 @@ const (
 	MaxNameLength = 28
 )
 
+// DeregistrationDelaySeconds is how long the target group drains a target being removed, and so the longest
+// response a roll or scale-in lets finish. When ECS stops a task behind a load balancer it first deregisters it:
+// the load balancer sends the task no new request, keeps relaying those in flight until they end or this delay
+// runs out, then closes what remains; only after that does ECS send the task SIGTERM (Amazon ECS developer
+// guide, "Optimize load balancer connection draining parameters"). Draining ends as soon as no request is left,
+// so the delay costs a roll time only while long responses run. proxyservice.DefaultRequestTimeoutSeconds,
+// LiteLLM's request_timeout, is this value, so a roll never cuts a provider call LiteLLM would still wait for.
+const DeregistrationDelaySeconds = 600
+
 // WithDefaults returns a copy of p with every unset optional field set to its default.
 func (p Props) WithDefaults() Props {
 	if len(p.AllowedCIDRs) == 0 {

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/awsiam"
+	"litellm-aws/internal/bucketchain"
 )
 
 // ALBPrefix is where the load balancer's access logs go: <bucket>/alb/AWSLogs/<account>/elasticloadbalancing/...
@@ -78,7 +79,7 @@ func New(scope constructs.Construct, id string, props Props) *LogBucket {
 		ForceDestroy: jsii.Bool(!p.RetainOnDestroy),
 		Tags:         &map[string]*string{"Name": jsii.String(p.Name + "-logs")},
 	})
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+	publicAccess := s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
 		Bucket:                bucket.Id(),
 		BlockPublicAcls:       jsii.Bool(true),
 		BlockPublicPolicy:     jsii.Bool(true),
@@ -86,12 +87,12 @@ func New(scope constructs.Construct, id string, props Props) *LogBucket {
 		RestrictPublicBuckets: jsii.Bool(true),
 	})
 	// No ACLs: log delivery is granted by the bucket policy, and the bucket owns every log written.
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+	ownership := s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
 		Bucket: bucket.Id(),
 		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
 	})
 	// SSE-S3, not the stack's KMS key: load balancers deliver access logs only into SSE-S3 buckets.
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"),
+	encryption := s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"),
 		&s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
 			Bucket: bucket.Id(),
 			Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
@@ -106,7 +107,7 @@ func New(scope constructs.Construct, id string, props Props) *LogBucket {
 		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
 	})
 	days := jsii.Number(float64(p.ExpirationDays))
-	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, jsii.String("lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
+	lifecycle := s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, jsii.String("lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
 		Bucket: bucket.Id(),
 		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
 			Id:                             jsii.String("expire-logs"),
@@ -133,6 +134,7 @@ func New(scope constructs.Construct, id string, props Props) *LogBucket {
 		Policy: b.renderPolicy(),
 	})
 	b.Bucket = b.policy.Bucket()
+	bucketchain.Chain(nil, publicAccess, ownership, encryption, versioning, b.policy, lifecycle)
 	return b
 }
 
@@ -140,9 +142,10 @@ var prefixRE = regexp.MustCompile(`^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*
 
 // LogServerAccess turns on S3 server access logging for another bucket of the stack (its name, or a
 // Terraform expression for it), delivered here under prefix (S3Prefix(label), which must end in "/"), and
-// lets S3 deliver them from that bucket only. id names the logging configuration. It panics on a prefix
-// that is not a key prefix, or one ALBPrefix holds.
-func (b *LogBucket) LogServerAccess(id string, sourceBucket string, prefix string) {
+// lets S3 deliver them from that bucket only. id names the logging configuration; after is the last of the
+// source bucket's settings (what its bucketchain.Chain returned), which the logging follows, or nil. It panics
+// on a prefix that is not a key prefix, or one ALBPrefix holds.
+func (b *LogBucket) LogServerAccess(id string, sourceBucket string, prefix string, after bucketchain.Setting) {
 	if !prefixRE.MatchString(prefix) || strings.HasPrefix(prefix, ALBPrefix+"/") {
 		panic(fmt.Sprintf("logbucket.LogServerAccess %q: prefix %q: allowed a key prefix ending in \"/\" outside %q/, such as %q", id, prefix, ALBPrefix, S3Prefix("config")))
 	}
@@ -159,13 +162,15 @@ func (b *LogBucket) LogServerAccess(id string, sourceBucket string, prefix strin
 		},
 	})
 	b.policy.SetPolicy(b.renderPolicy())
-	s3bucketlogging.NewS3BucketLoggingA(b.scope, jsii.String(id), &s3bucketlogging.S3BucketLoggingAConfig{
+	logging := s3bucketlogging.NewS3BucketLoggingA(b.scope, jsii.String(id), &s3bucketlogging.S3BucketLoggingAConfig{
 		Bucket: jsii.String(sourceBucket),
 		// The bucket's id, as scanners (KICS) recognise a log bucket by the logging configurations that name it.
 		TargetBucket: b.bucket.Id(),
 		TargetPrefix: jsii.String(prefix),
 		DependsOn:    &[]cdktf.ITerraformDependable{b.policy},
 	})
+	// Last in the source bucket's chain: S3 applies one change to a bucket at a time.
+	bucketchain.Chain(after, logging)
 }
 
 // elbStatements let Elastic Load Balancing put access logs under ALBPrefix/AWSLogs/<account>/ and nowhere else:

@@ -3,6 +3,7 @@ package logbucket_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/constructs/logbucket"
+	"litellm-aws/internal/bucketchain"
 	"litellm-aws/internal/synthtest"
 )
 
@@ -260,7 +262,7 @@ func TestLogServerAccess(t *testing.T) {
 	stack := synthtest.NewStack()
 	source := s3bucket.NewS3Bucket(stack, jsii.String("config"), &s3bucket.S3BucketConfig{BucketPrefix: jsii.String("t-config-")})
 	b := logbucket.New(stack, "logs", props())
-	b.LogServerAccess("config-access-logs", *source.Bucket(), logbucket.S3Prefix("config"))
+	b.LogServerAccess("config-access-logs", *source.Bucket(), logbucket.S3Prefix("config"), nil)
 	doc := synthtest.Synth(t, stack)
 
 	logging := doc.One(t, *s3bucketlogging.S3BucketLoggingA_TfResourceType())
@@ -295,7 +297,47 @@ func TestLogServerAccessRejectsPrefix(t *testing.T) {
 					t.Fatalf("recover() = %v", r)
 				}
 			}()
-			logbucket.New(synthtest.NewStack(), "logs", props()).LogServerAccess("x", "source-bucket", prefix)
+			logbucket.New(synthtest.NewStack(), "logs", props()).LogServerAccess("x", "source-bucket", prefix, nil)
+		})
+	}
+}
+
+// TestSettingsApplyOneAtATime: S3 refuses parallel changes to one bucket (409 OperationAborted), so each
+// bucket's settings form a single depends_on chain in bucketchain.Order, the source bucket's access logging last.
+func TestSettingsApplyOneAtATime(t *testing.T) {
+	stack := synthtest.NewStack()
+	source := s3bucket.NewS3Bucket(stack, jsii.String("config"), &s3bucket.S3BucketConfig{BucketPrefix: jsii.String("t-config-")})
+	sourcePolicy := s3bucketpolicy.NewS3BucketPolicy(stack, jsii.String("config-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+		Bucket: source.Id(), Policy: jsii.String("{}")})
+	b := logbucket.New(stack, "logs", props())
+	b.LogServerAccess("config-access-logs", *source.Bucket(), logbucket.S3Prefix("config"), bucketchain.Chain(nil, sourcePolicy))
+	doc := synthtest.Synth(t, stack)
+
+	logBucket := synthtest.Names(doc.Where(*s3bucket.S3Bucket_TfResourceType(), map[string]any{"bucket_prefix": "t-logs-"}))[0]
+	cases := []struct {
+		name    string
+		buckets []string
+		want    []string // resource types, in order
+	}{
+		{"log bucket", []string{"${aws_s3_bucket." + logBucket + ".id}"}, []string{
+			"aws_s3_bucket_public_access_block", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_server_side_encryption_configuration",
+			"aws_s3_bucket_versioning", "aws_s3_bucket_policy", "aws_s3_bucket_lifecycle_configuration"}},
+		{"logged bucket", []string{"${aws_s3_bucket.config.id}", "${aws_s3_bucket.config.bucket}"}, []string{
+			"aws_s3_bucket_policy", "aws_s3_bucket_logging"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			chain, problems := doc.BucketChain(tc.buckets...)
+			var types []string
+			for _, addr := range chain {
+				types = append(types, addr[:strings.Index(addr, ".")])
+			}
+			if !slices.Equal(types, tc.want) {
+				t.Errorf("settings %v, want one each of %v", chain, tc.want)
+			}
+			for _, p := range problems {
+				t.Error(p)
+			}
 		})
 	}
 }

@@ -153,10 +153,8 @@ func (n *Network) addFlowLogs(p Props) {
 	role := awsiam.NewRole(n.scope, "flow-logs-role", awsiam.RoleProps{
 		Name:    p.Name + "-vpc-flow-logs",
 		Service: "vpc-flow-logs.amazonaws.com",
-		Policy: awsiam.InlinePolicy{ID: "flow-logs-policy", Name: "write-flow-logs", Document: awsiam.Policy(awsiam.Statement{
-			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-			Resources: []string{*group.Arn(), *group.Arn() + ":*"},
-		})},
+		Policy: awsiam.InlinePolicy{ID: "flow-logs-policy", Name: "write-flow-logs", Document: awsiam.Policy(
+			n.flowLogStatements(group)...)},
 	})
 	flowlog.NewFlowLog(n.scope, jsii.String("flow-log"), &flowlog.FlowLogConfig{
 		VpcId:              n.VpcID,
@@ -165,4 +163,32 @@ func (n *Network) addFlowLogs(p Props) {
 		LogDestination:     group.Arn(),
 		IamRoleArn:         role.Arn,
 	})
+}
+
+// FlowLogActions is AWS's documented minimum for a flow log role delivering to CloudWatch Logs (Amazon VPC User
+// Guide, "IAM role for publishing flow logs to CloudWatch Logs"); the guide grants them on "*".
+var FlowLogActions = []string{
+	"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
+}
+
+// flowLogStatements grants FlowLogActions as narrowly as each allows: all but one on the flow log group and its
+// streams (the group's arn carries no ":*" suffix: the provider strips it). logs:DescribeLogGroups is a list
+// action that IAM authorizes on "arn:...:log-group::log-stream:", which names no group, so it gets the log groups
+// of this account and region instead of "*". That ARN is a local, so the policy stays valid JSON at synth time.
+func (n *Network) flowLogStatements(group cloudwatchloggroup.CloudwatchLogGroup) []awsiam.Statement {
+	// arn:<partition>:logs:<region>:<account>, the first five fields of the group's ARN.
+	fields := cdktf.Fn_Slice(cdktf.Fn_Split(jsii.String(":"), group.Arn()), jsii.Number(0), jsii.Number(5))
+	logs := cdktf.NewTerraformLocal(n.scope, jsii.String("flow_logs_arn_prefix"), cdktf.Fn_Join(jsii.String(":"), cdktf.Token_AsList(fields, nil)))
+	return []awsiam.Statement{
+		{
+			Sid:       "DeliverToTheFlowLogGroup",
+			Actions:   []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			Resources: []string{*group.Arn(), *group.Arn() + ":*"},
+		},
+		{
+			Sid:       "FindTheFlowLogGroup",
+			Actions:   []string{"logs:DescribeLogGroups"},
+			Resources: []string{*logs.AsString() + ":log-group:*"},
+		},
+	}
 }

@@ -1,13 +1,17 @@
 package network_test
 
 import (
+	"encoding/json"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/natgateway"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetable"
@@ -161,3 +165,73 @@ func TestTopology(t *testing.T) {
 }
 
 func str(v any) string { s, _ := v.(string); return s }
+
+// TestFlowLogRole: the role has AWS's documented minimum for delivery to CloudWatch Logs (network.FlowLogActions),
+// each action exactly once and on the narrowest resource it allows: the flow log group (and its streams), except
+// logs:DescribeLogGroups, which IAM cannot scope below the account's log groups.
+func TestFlowLogRole(t *testing.T) {
+	stack := synthtest.NewStack()
+	network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+	doc := synthtest.Synth(t, stack)
+	group := "${aws_cloudwatch_log_group." + synthtest.Names(doc.Resources(*cloudwatchloggroup.CloudwatchLogGroup_TfResourceType()))[0] + ".arn}"
+	// arn:<partition>:logs:<region>:<account>, computed by Terraform from the group's ARN in a local.
+	locals := doc.RawLocals()
+	wantLocal := `${join(":", slice(split(":", ` + strings.TrimSuffix(strings.TrimPrefix(group, "${"), "}") + `), 0, 5))}`
+	var account string
+	for name, v := range locals {
+		if strings.HasPrefix(name, "net_flow_logs_arn_prefix") && v == wantLocal {
+			account = "${local." + name + "}"
+		}
+	}
+	if account == "" {
+		t.Fatalf("no local computing %s; locals: %v", wantLocal, locals)
+	}
+
+	var policy struct {
+		Statement []struct {
+			Effect   string
+			Action   []string
+			Resource []string
+		}
+	}
+	// The policy must be JSON as synthesized: the policy gate (policy/iam.rego) parses it.
+	if err := json.Unmarshal([]byte(str(doc.One(t, *iamrolepolicy.IamRolePolicy_TfResourceType())["policy"])), &policy); err != nil {
+		t.Fatal(err)
+	}
+	granted := map[string][]string{} // action -> resources
+	for _, s := range policy.Statement {
+		if s.Effect != "Allow" {
+			t.Errorf("statement %+v is not an Allow", s)
+		}
+		for _, a := range s.Action {
+			if _, dup := granted[a]; dup {
+				t.Errorf("%s is granted twice", a)
+			}
+			granted[a] = s.Resource
+		}
+	}
+	onGroup := []string{group, group + ":*"}
+	cases := []struct {
+		action string
+		want   []string
+	}{
+		{"logs:CreateLogGroup", onGroup},
+		{"logs:CreateLogStream", onGroup},
+		{"logs:PutLogEvents", onGroup},
+		{"logs:DescribeLogStreams", onGroup},
+		{"logs:DescribeLogGroups", []string{account + ":log-group:*"}},
+	}
+	if len(cases) != len(network.FlowLogActions) || len(granted) != len(cases) {
+		t.Errorf("granted %v; want exactly the %d actions of network.FlowLogActions %v", synthtest.Names(granted), len(cases), network.FlowLogActions)
+	}
+	for _, tc := range cases {
+		t.Run(tc.action, func(t *testing.T) {
+			if !slices.Contains(network.FlowLogActions, tc.action) {
+				t.Errorf("%s is not in network.FlowLogActions", tc.action)
+			}
+			if got, ok := granted[tc.action]; !ok || !slices.Equal(got, tc.want) {
+				t.Errorf("%s on %v (granted: %v), want on %v", tc.action, got, ok, tc.want)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/awsiam"
+	"litellm-aws/internal/bucketchain"
 	"litellm-aws/internal/rule"
 )
 
@@ -34,22 +35,18 @@ func (s *ProxyService) configBucket(p Props) configObject {
 		// must not stop `cdktf destroy`.
 		ForceDestroy: jsii.Bool(true),
 	})
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(s.scope, jsii.String("config-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+	publicAccess := s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(s.scope, jsii.String("config-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
 		Bucket:                bucket.Id(),
 		BlockPublicAcls:       jsii.Bool(true),
 		BlockPublicPolicy:     jsii.Bool(true),
 		IgnorePublicAcls:      jsii.Bool(true),
 		RestrictPublicBuckets: jsii.Bool(true),
 	})
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(s.scope, jsii.String("config-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+	ownership := s3bucketownershipcontrols.NewS3BucketOwnershipControls(s.scope, jsii.String("config-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
 		Bucket: bucket.Id(),
 		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
 	})
-	s3bucketversioning.NewS3BucketVersioningA(s.scope, jsii.String("config-versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-		Bucket:                  bucket.Id(),
-		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
-	})
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(s.scope, jsii.String("config-encryption"),
+	encryption := s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(s.scope, jsii.String("config-encryption"),
 		&s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
 			Bucket: bucket.Id(),
 			Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
@@ -58,10 +55,16 @@ func (s *ProxyService) configBucket(p Props) configObject {
 				},
 			}},
 		})
-	s3bucketpolicy.NewS3BucketPolicy(s.scope, jsii.String("config-tls-only"), &s3bucketpolicy.S3BucketPolicyConfig{
+	versioning := s3bucketversioning.NewS3BucketVersioningA(s.scope, jsii.String("config-versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+		Bucket:                  bucket.Id(),
+		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
+	})
+	policy := s3bucketpolicy.NewS3BucketPolicy(s.scope, jsii.String("config-tls-only"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: bucket.Id(),
 		Policy: awsiam.DenyInsecureTransport(*bucket.Arn()),
 	})
+	// One setting at a time (S3 refuses parallel changes to a bucket); the access logging the stack adds follows.
+	s.ConfigBucketSettings = bucketchain.Chain(nil, publicAccess, ownership, encryption, versioning, policy)
 
 	content := renderConfig(merged, rule.Number(s.PoolLimit).Text())
 	object := s3object.NewS3Object(s.scope, jsii.String("config"), &s3object.S3ObjectConfig{

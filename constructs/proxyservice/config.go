@@ -64,7 +64,7 @@ func mergeConfig(config string, batchWriteAtSeconds int, redis bool) (string, er
 		settings["json_logs"] = true // CloudWatch Logs Insights can query JSON fields
 	}
 	if _, ok := settings["request_timeout"]; !ok {
-		settings["request_timeout"] = 600
+		settings["request_timeout"] = DefaultRequestTimeoutSeconds // as long as a roll lets responses run
 	}
 
 	if redis {

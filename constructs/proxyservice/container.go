@@ -79,6 +79,8 @@ func (s *ProxyService) proxyContainer(p Props, port int, config configObject, se
 		"environment":      environment,
 		"secrets":          secrets.env,
 		"logConfiguration": awslogs(*s.LogGroupName, p.Region, ContainerName),
+		// SIGTERM comes once the load balancer has drained the task; LiteLLM then shuts down (see drain.go).
+		"stopTimeout": StopTimeoutSeconds,
 		// /health/liveliness answers as soon as the worker runs, without the database
 		// (litellm/proxy/health_endpoints/_health_endpoints.py). The image has Python but not curl.
 		"healthCheck": map[string]any{

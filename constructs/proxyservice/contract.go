@@ -1,5 +1,7 @@
 package proxyservice
 
+import "fmt"
+
 // LiteLLMVersion is the LiteLLM release DefaultImage runs, and the one Contract was read against.
 const LiteLLMVersion = "1.108.21"
 
@@ -82,8 +84,9 @@ var Contract = []Setting{
 		Does: "Spend updates are buffered in Redis so instances do not contend on the database", Source: "litellm/proxy/proxy_server.py (ProxyConfig.load_config)"},
 	{Kind: "config", Name: "litellm_settings.json_logs", Task: "proxy", Value: "true",
 		Does: "JSON log lines (queried with CloudWatch Logs Insights)", Source: "litellm/proxy/proxy_cli.py (run_server), litellm/_logging.py"},
-	{Kind: "config", Name: "litellm_settings.request_timeout", Task: "proxy", Value: "600",
-		Does: "Seconds before a call to a model provider times out", Source: "litellm/proxy/proxy_server.py (ProxyConfig.load_config)"},
+	{Kind: "config", Name: "litellm_settings.request_timeout", Task: "proxy", Value: fmt.Sprint(DefaultRequestTimeoutSeconds),
+		Does:   "Seconds before a call to a model provider times out; equal to the target group's deregistration delay, so a roll lets such a call finish",
+		Source: "litellm/proxy/proxy_server.py (ProxyConfig.load_config)"},
 	{Kind: "config", Name: "litellm_settings.cache", Task: "proxy", Value: "true", Redis: true,
 		Does: "Response cache available per request (cache_params.mode default_off)", Source: "litellm/proxy/proxy_server.py (ProxyConfig.load_config)"},
 	{Kind: "config", Name: "litellm_settings.cache_params", Task: "proxy", Redis: true,

@@ -13,6 +13,7 @@ import (
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
+	"litellm-aws/internal/bucketchain"
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/rule"
 	"litellm-aws/internal/sgrule"
@@ -40,8 +41,11 @@ type ProxyService struct {
 	// SecurityGroupID is the tasks' security group.
 	SecurityGroupID *string
 	// ConfigBucket is the S3 bucket holding ConfigObjectKey, LiteLLM's config.yaml.
-	ConfigBucket    *string
-	ConfigObjectKey *string
+	ConfigBucket *string
+	// ConfigBucketSettings is the last of the config bucket's settings, applied one after another
+	// (bucketchain.Chain): what a further setting of that bucket, such as its access logging, must follow.
+	ConfigBucketSettings bucketchain.Setting
+	ConfigObjectKey      *string
 	// PoolLimit is database_connection_pool_limit as written into the config: a number, or a Terraform
 	// number expression when the sizes are deploy-time.
 	PoolLimit float64
