@@ -380,7 +380,7 @@ func TestBadVarsAreRejected(t *testing.T) {
 		{name: "not a Fargate pair", opt: plain, vars: map[string]string{"task_cpu": "256"},
 			want: "task_memory = 8192 MiB is not valid with task_cpu = 256"},
 		{name: "more connections than the database allows", opt: plain, vars: map[string]string{"desired_task_count": "100"},
-			want: "Database connection budget exceeded: 100 tasks (desired_task_count) x 4 workers (num_workers_per_task)"},
+			want: "desired_task_count = 100 tasks at DeploymentMaximumPercent = 150 is 150 tasks at the peak of a roll; with num_workers_per_task = 4 workers"},
 		{name: "unknown class", opt: plain, vars: map[string]string{"db_instance_class": "db.x2g.large"},
 			want: `db_instance_class = "db.x2g.large" is not an RDS for PostgreSQL 16 class this project knows`},
 		{name: "bad email", opt: plain, vars: map[string]string{"alarm_email": "ops-at-example"}, want: `alarm_email = "ops-at-example" is not an email address`},

@@ -28,6 +28,11 @@ type Profile struct {
 	TaskMemoryMiB int
 	// DBInstanceClass is the RDS instance class. Default: db.t3.medium.
 	DBInstanceClass string
+	// DeploymentMaximumPercent is ECS's maximumPercent: how far above the desired count a roll may go; the
+	// database pools are sized for that peak. Default: proxyservice.DefaultDeploymentMaximumPercent (150),
+	// which every profile keeps: it is the least a roll of the autoscaling minimum (2 tasks) needs, and at it
+	// each profile's peak, with autoscaling on or off, fits db.t3.medium (see the README's profile table).
+	DeploymentMaximumPercent int
 
 	// AvailabilityZones the network spans. Default: the region's a and b zones.
 	AvailabilityZones []string
@@ -126,16 +131,33 @@ func (p Profile) WithDefaults() Profile {
 	if p.DBInstanceClass == "" {
 		p.DBInstanceClass = database.DefaultInstanceClass
 	}
+	if p.DeploymentMaximumPercent == 0 {
+		p.DeploymentMaximumPercent = proxyservice.DefaultDeploymentMaximumPercent
+	}
 	return p
 }
 
-// MaxTaskCount is the most tasks the profile runs (the autoscaling maximum's default when autoscaling is
-// on); it sizes the database connection pools.
+// MaxTaskCount is the largest desired count the profile runs (the autoscaling maximum's default when
+// autoscaling is on); a roll of it, PeakTaskCount, sizes the database connection pools.
 func (p Profile) MaxTaskCount() int {
 	if p.Autoscaling {
 		return max(p.DesiredTaskCount, proxyservice.DefaultAutoscalingMaxCount)
 	}
 	return p.DesiredTaskCount
+}
+
+// FewestTaskCount is the smallest desired count the profile runs (the autoscaling minimum's default when
+// autoscaling is on); a roll of it must still have room for a new task.
+func (p Profile) FewestTaskCount() int {
+	if p.Autoscaling {
+		return min(p.DesiredTaskCount, proxyservice.DefaultMinCount)
+	}
+	return p.DesiredTaskCount
+}
+
+// PeakTaskCount is the most tasks running at once: a roll of MaxTaskCount at DeploymentMaximumPercent.
+func (p Profile) PeakTaskCount() int {
+	return int(proxyservice.PeakTasks(rule.Number(float64(p.MaxTaskCount())), rule.Number(float64(p.DeploymentMaximumPercent))).Float())
 }
 
 // Validate checks the profile's sizes, which reach the constructs as deploy-time variables and so are
@@ -155,9 +177,14 @@ func (p Profile) Validate() error {
 		proxyservice.WorkersRule("WorkersPerTask", n(p.WorkersPerTask)),
 		proxyservice.FargateSizeRule("TaskCPU", n(p.TaskCPU), "TaskMemoryMiB", n(p.TaskMemoryMiB)),
 		database.InstanceClassRule("DBInstanceClass", rule.String(p.DBInstanceClass)))
+	errs.Rules(proxyservice.DeploymentMaximumPercentRule("DeploymentMaximumPercent", n(p.DeploymentMaximumPercent)))
+	if p.DesiredTaskCount >= 1 {
+		errs.Rules(proxyservice.RollRoomRule("DeploymentMaximumPercent", n(p.DeploymentMaximumPercent), "FewestTaskCount", n(p.FewestTaskCount())))
+	}
 	if budget, err := database.ConnectionBudget(p.DBInstanceClass); err == nil && p.DesiredTaskCount >= 1 && p.WorkersPerTask >= 1 {
 		errs.Rules(proxyservice.ConnectionBudgetRule("DBInstanceClass "+p.DBInstanceClass, n(budget),
-			"MaxTaskCount", n(p.MaxTaskCount()), "WorkersPerTask", n(p.WorkersPerTask)))
+			"MaxTaskCount", n(p.MaxTaskCount()), "DeploymentMaximumPercent", n(p.DeploymentMaximumPercent),
+			"WorkersPerTask", n(p.WorkersPerTask)))
 	}
 	return errs.Err(fmt.Sprintf("profile %q", p.StackName))
 }

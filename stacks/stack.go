@@ -84,6 +84,7 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		Config:             p.LiteLLMConfig,
 		KMSKeyArn:          p.KMSKeyArn,
 
+		DeploymentMaximumPercent:     p.DeploymentMaximumPercent,
 		Autoscaling:                  p.Autoscaling,
 		MinCount:                     vars.MinTaskCount,
 		MaxCount:                     vars.MaxTaskCount,

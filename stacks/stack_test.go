@@ -20,6 +20,9 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"litellm-aws/constructs/database"
+	"litellm-aws/constructs/proxyservice"
+	"litellm-aws/internal/rule"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/stacks"
 )
@@ -297,6 +300,45 @@ func TestSecretsFlow(t *testing.T) {
 	}
 }
 
+// TestProfileConnectionBudget: every profile, with autoscaling off and on, keeps the connection rule at the
+// peak of a roll on its database class: peak tasks x workers x pool limit + the migration task's connections
+// within 80% of max_connections. The README's profile table shows these numbers.
+func TestProfileConnectionBudget(t *testing.T) {
+	cases := []struct {
+		profile                  stacks.Profile
+		autoscaling              bool
+		peak, poolLimit, maxConn int
+	}{
+		{stacks.Benchmark(), false, 6, 14, 450},     // 4 tasks at 150%
+		{stacks.TwoInstance(), false, 3, 20, 450},   // 2 tasks at 150%; (360 - 11) / 12 = 29, capped at 20
+		{stacks.EightInstance(), false, 12, 7, 450}, // 8 tasks at 150%
+		{stacks.Benchmark(), true, 15, 5, 450},      // the autoscaling maximum, 10, at 150%
+		{stacks.TwoInstance(), true, 15, 5, 450},    //
+		{stacks.EightInstance(), true, 15, 5, 450},  //
+	}
+	for _, tc := range cases {
+		p := tc.profile
+		p.Autoscaling = tc.autoscaling
+		t.Run(fmt.Sprintf("%s autoscaling %v", p.StackName, tc.autoscaling), func(t *testing.T) {
+			p = p.WithDefaults()
+			if err := p.Validate(); err != nil {
+				t.Fatalf("Validate() = %v", err)
+			}
+			maxConn, _ := database.MaxConnections(p.DBInstanceClass)
+			budget, _ := database.ConnectionBudget(p.DBInstanceClass)
+			peak := p.PeakTaskCount()
+			limit := int(proxyservice.PoolLimit(rule.Number(float64(budget)), rule.Number(float64(peak)), rule.Number(float64(p.WorkersPerTask))).Float())
+			if peak != tc.peak || limit != tc.poolLimit || maxConn != tc.maxConn {
+				t.Errorf("peak %d tasks, pool limit %d, max_connections %d; want %d, %d, %d", peak, limit, maxConn, tc.peak, tc.poolLimit, tc.maxConn)
+			}
+			if total := peak*p.WorkersPerTask*limit + proxyservice.MigrationConnections; limit < proxyservice.MinPoolLimit || total > maxConn*80/100 {
+				t.Errorf("%d tasks x %d workers x %d + %d = %d connections: want a pool limit of at least %d within %d", peak, p.WorkersPerTask,
+					limit, proxyservice.MigrationConnections, total, proxyservice.MinPoolLimit, maxConn*80/100)
+			}
+		})
+	}
+}
+
 func TestProfileValidation(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -308,13 +350,27 @@ func TestProfileValidation(t *testing.T) {
 		{"too many workers", func(p *stacks.Profile) { p.WorkersPerTask = 64 }, "WorkersPerTask = 64 is out of range: allowed whole numbers 1-32."},
 		{"Fargate pair", func(p *stacks.Profile) { p.TaskMemoryMiB = 3000 }, "TaskMemoryMiB = 3000 MiB is not valid with TaskCPU = 4096 CPU units: allowed 8192-30720 in steps of 1024."},
 		{"unknown class", func(p *stacks.Profile) { p.DBInstanceClass = "db.t3.mega" }, `DBInstanceClass = "db.t3.mega" is not an RDS for PostgreSQL 16 class this project knows`},
-		{"budget", func(p *stacks.Profile) { p.DesiredTaskCount, p.DBInstanceClass = 8, "db.t3.micro" }, "Database connection budget exceeded: 8 tasks (MaxTaskCount) x 4 workers (WorkersPerTask) need at least 5 connections each, but DBInstanceClass db.t3.micro allows 89 for LiteLLM (2 per worker): allowed at most 17 workers in total"},
+		{"budget", func(p *stacks.Profile) { p.DesiredTaskCount, p.DBInstanceClass = 8, "db.t3.micro" },
+			"MaxTaskCount = 8 tasks at DeploymentMaximumPercent = 150 is 12 tasks at the peak of a roll; with WorkersPerTask = 4 workers and " +
+				"at least 5 connections each, plus 11 for the migration task, they need 251 connections, above the 89 that DBInstanceClass " +
+				"db.t3.micro allows LiteLLM (80% of max_connections; 1 per worker): allowed at most 3 tasks at the peak;"},
+		// (89 - 11) / 5 = 15 workers at the peak: 10 tasks roll to 15.
 		{"budget boundary fits", func(p *stacks.Profile) {
-			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 17, 1, "db.t3.micro"
+			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 10, 1, "db.t3.micro"
 		}, ""},
 		{"budget boundary exceeded", func(p *stacks.Profile) {
-			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 18, 1, "db.t3.micro"
-		}, "18 tasks (MaxTaskCount) x 1 workers (WorkersPerTask) need at least 5 connections each, but DBInstanceClass db.t3.micro allows 89"},
+			p.DesiredTaskCount, p.WorkersPerTask, p.DBInstanceClass = 11, 1, "db.t3.micro"
+		}, "MaxTaskCount = 11 tasks at DeploymentMaximumPercent = 150 is 16 tasks at the peak of a roll"},
+		{"deployment maximum out of range", func(p *stacks.Profile) { p.DeploymentMaximumPercent = 250 },
+			"DeploymentMaximumPercent = 250 is out of range: allowed whole numbers 101-200."},
+		{"no room to roll", func(p *stacks.Profile) { p.DeploymentMaximumPercent = 120 },
+			"DeploymentMaximumPercent = 120 leaves a roll of FewestTaskCount = 4 tasks no room: ECS rounds 4 x 120% down to 4 tasks"},
+		{"eight-instance at 200% autoscaling to 10", func(p *stacks.Profile) {
+			*p = stacks.EightInstance()
+			p.DeploymentMaximumPercent, p.Autoscaling = 200, true
+		}, "MaxTaskCount = 10 tasks at DeploymentMaximumPercent = 200 is 20 tasks at the peak of a roll; with WorkersPerTask = 4 workers and " +
+			"at least 5 connections each, plus 11 for the migration task, they need 411 connections, above the 360 that DBInstanceClass " +
+			"db.t3.medium allows LiteLLM (80% of max_connections; 4 per worker): allowed at most 17 tasks at the peak;"},
 		{"zone", func(p *stacks.Profile) { p.AvailabilityZones = []string{"us-east-1a", "us-west-2b"} }, `zone "us-west-2b" is not in region us-east-1`},
 		{"allowed CIDR", func(p *stacks.Profile) { p.AllowedCIDRs = []string{"10.1.2.3/8"} }, `AllowedCIDRs "10.1.2.3/8" has host bits set`},
 		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image = "not an image" is not a pinned image`},
@@ -462,8 +518,8 @@ func TestAutoscalingProfile(t *testing.T) {
 		if target["min_capacity"] != "${var.autoscaling_min_task_count}" || target["max_capacity"] != "${var.autoscaling_max_task_count}" {
 			t.Errorf("%s: scalable target = %v", p.StackName, target)
 		}
-		// The pools are sized for the autoscaling maximum, not the desired count.
-		if !strings.Contains(synthtest.JSON(doc.RawLocals()), "var.autoscaling_max_task_count * var.num_workers_per_task") {
+		// The pools are sized for a roll of the autoscaling maximum, not the desired count.
+		if !strings.Contains(synthtest.JSON(doc.RawLocals()), "floor(((var.autoscaling_max_task_count * 150) / 100)) * var.num_workers_per_task") {
 			t.Errorf("%s: pool limit does not use the autoscaling maximum: %s", p.StackName, synthtest.JSON(doc.RawLocals()))
 		}
 	}

@@ -180,7 +180,12 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "alarm email", vars: []string{"alarm_email=ops-at-example"},
 			want: []string{`alarm_email = "ops-at-example" is not an email address: allowed name@example.com, or empty for no subscription.`}},
 		{alone: true, name: "connection budget", vars: []string{"autoscaling_max_task_count=100"},
-			want: []string{"Database connection budget exceeded: 100 tasks (autoscaling_max_task_count) x 4 workers (num_workers_per_task) need at least 5 connections each", "allows 360 for LiteLLM", "allowed at most 72 workers in total"}},
+			want: []string{"autoscaling_max_task_count = 100 tasks at DeploymentMaximumPercent = 150 is 150 tasks at the peak of a roll; " +
+				"with num_workers_per_task = 4 workers and at least 5 connections each, plus 11 for the migration task, they need 3011 connections",
+				"above the 360 that the database instance class allows LiteLLM", "allowed at most 17 tasks at the peak"}},
+		{alone: true, name: "no room to roll the autoscaling minimum", vars: []string{"autoscaling_min_task_count=1"},
+			want: []string{"DeploymentMaximumPercent = 150 leaves a roll of autoscaling_min_task_count = 1 tasks no room: ECS rounds 1 x 150% down to 1 tasks",
+				"allowed at least 200 for 1 tasks."}},
 		{name: "autoscaling minimum", vars: []string{"autoscaling_min_task_count=0"},
 			want: []string{"autoscaling_min_task_count = 0 is out of range: allowed whole numbers 1-100"}},
 		{alone: true, name: "autoscaling minimum above maximum", vars: []string{"autoscaling_min_task_count=6", "autoscaling_max_task_count=5", "desired_task_count=5"},

@@ -65,6 +65,11 @@ type Props struct {
 	// MaxCount is the most tasks there will ever be: the autoscaling maximum, which also sizes the database
 	// pools. May be deploy-time. Default: 10 with Autoscaling, DesiredCount without.
 	MaxCount float64
+	// DeploymentMaximumPercent is ECS's maximumPercent: a roll runs up to this share of the desired count
+	// (rounded down), old and new tasks together, and the database pools are sized for that peak. The minimum
+	// healthy percent is 100, so it must leave room for at least one new task (RollRoomRule). Default:
+	// DefaultDeploymentMaximumPercent.
+	DeploymentMaximumPercent int
 	// AutoscalingCPUTargetPercent is the average task CPU autoscaling holds; may be deploy-time. Default: 70.
 	AutoscalingCPUTargetPercent float64
 	// AutoscalingRequestsPerTarget adds a second policy holding this many load balancer requests per task
@@ -106,11 +111,16 @@ const (
 	DefaultMinCount                    = 2
 	DefaultAutoscalingMaxCount         = 10
 	DefaultAutoscalingCPUTargetPercent = 70
-	DefaultWorkersPerTask              = 4
-	DefaultCPU                         = 4096
-	DefaultMemoryMiB                   = 8192
-	DefaultProxyBatchWriteAtSeconds    = 60
-	DefaultLogRetentionDays            = 30
+	// DefaultDeploymentMaximumPercent: the least that lets a roll of 2 tasks (the autoscaling minimum) start a
+	// new one (2 x 150% = 3), and the most that keeps an autoscaling maximum of 10 within db.t3.medium's
+	// budget at the peak of a roll (15 tasks x 4 workers x 5 connections + 11 = 311 of 360; 200% would
+	// need 20 x 4 x 5 + 11 = 411).
+	DefaultDeploymentMaximumPercent = 150
+	DefaultWorkersPerTask           = 4
+	DefaultCPU                      = 4096
+	DefaultMemoryMiB                = 8192
+	DefaultProxyBatchWriteAtSeconds = 60
+	DefaultLogRetentionDays         = 30
 	// Start-up with migrations out of the way: LiteLLM issue #10943 reports a cold start of about 40 s (30 s
 	// with migrations, on 1 vCPU); LiteLLM's own ECS guide (docs/proxy/aws_ecs.md) gives the container
 	// health check startPeriod 60. The start period allows twice the reported 40 s with room; the grace
@@ -132,6 +142,8 @@ const (
 const (
 	MinTasks, MaxTasks     = 1, 100
 	MinWorkers, MaxWorkers = 1, 32
+	// A roll with a maximum of 100% or less starts no new task while every old one must stay.
+	MinDeploymentMaximumPercent, MaxDeploymentMaximumPercent = 101, 200
 )
 
 // MasterKeyPattern is what LiteLLM accepts as a master key, with a length floor: "sk-" and at least 16
@@ -169,6 +181,9 @@ func (p Props) WithDefaults() Props {
 				p.MaxCount = p.DesiredCount
 			}
 		}
+	}
+	if p.DeploymentMaximumPercent == 0 {
+		p.DeploymentMaximumPercent = DefaultDeploymentMaximumPercent
 	}
 	if p.AutoscalingCPUTargetPercent == 0 {
 		p.AutoscalingCPUTargetPercent = DefaultAutoscalingCPUTargetPercent
@@ -275,9 +290,15 @@ func (p Props) crossRules() []rule.Rule {
 	if p.Autoscaling {
 		out = append(out, rule.AtMost(leastName, least, mostName, most), rule.AtMost(leastName, least, desiredName, desired))
 	}
+	percent := rule.Number(float64(p.DeploymentMaximumPercent))
+	fewest, fewestName := desired, desiredName
+	if p.Autoscaling {
+		fewest, fewestName = least, leastName
+	}
+	out = append(out, RollRoomRule("DeploymentMaximumPercent", percent, fewestName, fewest))
 	if p.Database != nil {
 		out = append(out, ConnectionBudgetRule("the database instance class", rule.Number(p.Database.ConnectionBudget),
-			mostName, most, label(p.WorkersPerTask, "WorkersPerTask", "num_workers_per_task"), rule.Number(p.WorkersPerTask)))
+			mostName, most, "DeploymentMaximumPercent", percent, label(p.WorkersPerTask, "WorkersPerTask", "num_workers_per_task"), rule.Number(p.WorkersPerTask)))
 	}
 	return out
 }
@@ -292,6 +313,7 @@ func (p Props) rules() []rule.Rule {
 		TaskCountRule("MinCount", rule.Number(p.MinCount)),
 		TaskCountRule("MaxCount", rule.Number(p.MaxCount)),
 		CPUTargetRule("AutoscalingCPUTargetPercent", rule.Number(p.AutoscalingCPUTargetPercent)),
+		DeploymentMaximumPercentRule("DeploymentMaximumPercent", rule.Number(float64(p.DeploymentMaximumPercent))),
 		WorkersRule("WorkersPerTask", rule.Number(p.WorkersPerTask)),
 	}, p.crossRules()...)
 }

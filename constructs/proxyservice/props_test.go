@@ -33,36 +33,82 @@ func TestFargateSizeRule(t *testing.T) {
 	}
 }
 
-func TestPoolLimit(t *testing.T) {
+// TestConnectionBudget: at the peak of a roll (the most tasks x the deployment maximum percent, rounded down
+// as ECS does) every worker gets its pool and the migration task its connections, within the budget (80% of
+// max_connections: 360 on db.t3.medium, 89 on db.t3.micro); the rule fails, naming every input, when they
+// do not fit.
+func TestConnectionBudget(t *testing.T) {
 	cases := []struct {
-		name                   string
-		budget, tasks, workers float64
-		want                   float64
-		wantError              string
+		name                           string
+		budget, most, percent, workers float64
+		wantPeak, wantLimit            float64
+		wantError                      string
 	}{
-		{"benchmark: 360 over 16 workers", 360, 4, 4, 20, ""}, // 22, capped at 20
-		{"eight-instance: 360 over 32 workers", 360, 8, 4, 11, ""},
-		{"ten tasks: 360 over 40 workers", 360, 10, 4, 9, ""},
-		{"boundary: exactly 5 each", 360, 18, 4, 5, ""}, // 72 workers x 5 = 360
-		{"boundary: one worker too many", 360, 73, 1, 4, "73 tasks (MaxCount) x 1 workers (WorkersPerTask) need at least 5 connections each, but the class allows 360 for LiteLLM (4 per worker): allowed at most 72 workers in total"},
-		{"big class", 4000, 100, 32, 1, "100 tasks (MaxCount) x 32 workers"},
+		// The profiles at DefaultDeploymentMaximumPercent, without autoscaling (the most tasks is the desired
+		// count) and with it (the autoscaling maximum, 10).
+		{name: "benchmark: 4 tasks", budget: 360, most: 4, percent: 150, workers: 4, wantPeak: 6, wantLimit: 14},
+		{name: "two-instance: 2 tasks", budget: 360, most: 2, percent: 150, workers: 4, wantPeak: 3, wantLimit: 20}, // 29, capped at 20
+		{name: "eight-instance: 8 tasks", budget: 360, most: 8, percent: 150, workers: 4, wantPeak: 12, wantLimit: 7},
+		{name: "any profile autoscaling to 10", budget: 360, most: 10, percent: 150, workers: 4, wantPeak: 15, wantLimit: 5},
+		{name: "rounded down as ECS does", budget: 360, most: 7, percent: 150, workers: 4, wantPeak: 10, wantLimit: 8}, // 10.5
+		// What issue 16 found: a roll at 200% doubles the tasks.
+		{name: "eight-instance autoscaling to 10 at 200%", budget: 360, most: 10, percent: 200, workers: 4, wantPeak: 20, wantLimit: 4,
+			wantError: "autoscaling_max_task_count = 10 tasks at DeploymentMaximumPercent = 200 is 20 tasks at the peak of a roll; " +
+				"with WorkersPerTask = 4 workers and at least 5 connections each, plus 11 for the migration task, they need 411 connections, " +
+				"above the 360 that the class allows LiteLLM (80% of max_connections; 4 per worker): allowed at most 17 tasks at the peak;"},
+		{name: "eight-instance at 200% still fits at the floor", budget: 360, most: 8, percent: 200, workers: 4, wantPeak: 16, wantLimit: 5},
+		{name: "the migration task tips it over", budget: 360, most: 9, percent: 200, workers: 4, wantPeak: 18, wantLimit: 4, // 18 x 4 x 5 = 360, + 11
+			wantError: "need 371 connections, above the 360"},
+		{name: "boundary: fits", budget: 89, most: 15, percent: 101, workers: 1, wantPeak: 15, wantLimit: 5}, // 15 x 5 + 11 = 86
+		{name: "boundary: one task too many", budget: 89, most: 16, percent: 101, workers: 1, wantPeak: 16, wantLimit: 4,
+			wantError: "16 tasks at the peak of a roll; with WorkersPerTask = 1 workers"},
+		{name: "big class, too many workers", budget: 4000, most: 100, percent: 200, workers: 32, wantPeak: 200, wantLimit: 0,
+			wantError: "autoscaling_max_task_count = 100 tasks at DeploymentMaximumPercent = 200 is 200 tasks"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, n, w := rule.Number(tc.budget), rule.Number(tc.tasks), rule.Number(tc.workers)
-			got := PoolLimit(b, n, w).Float()
-			if got != tc.want {
-				t.Errorf("PoolLimit = %v, want %v", got, tc.want)
+			b, n, pct, w := rule.Number(tc.budget), rule.Number(tc.most), rule.Number(tc.percent), rule.Number(tc.workers)
+			peak := PeakTasks(n, pct).Float()
+			limit := PoolLimit(b, rule.Number(peak), w).Float()
+			if peak != tc.wantPeak || limit != tc.wantLimit {
+				t.Errorf("peak %v tasks, pool limit %v; want %v and %v", peak, limit, tc.wantPeak, tc.wantLimit)
 			}
-			problem := ConnectionBudgetRule("the class", b, "MaxCount", n, "WorkersPerTask", w).Problem()
+			problem := ConnectionBudgetRule("the class", b, "autoscaling_max_task_count", n, "DeploymentMaximumPercent", pct, "WorkersPerTask", w).Problem()
 			switch {
 			case tc.wantError == "" && problem != "":
 				t.Errorf("unexpected problem: %s", problem)
 			case tc.wantError != "" && !strings.Contains(problem, tc.wantError):
 				t.Errorf("problem = %q, want one containing %q", problem, tc.wantError)
 			}
-			if problem == "" && got*tc.tasks*tc.workers > tc.budget {
-				t.Errorf("limit %v x %v tasks x %v workers exceeds the budget %v", got, tc.tasks, tc.workers, tc.budget)
+			if used := peak*tc.workers*limit + MigrationConnections; problem == "" && used > tc.budget {
+				t.Errorf("%v tasks x %v workers x %v + %d = %v exceeds the budget %v", peak, tc.workers, limit, MigrationConnections, used, tc.budget)
+			}
+		})
+	}
+}
+
+// TestRollRoom: with the minimum healthy percent at 100, a roll must be able to start one task more than the
+// service runs, after ECS rounds down.
+func TestRollRoom(t *testing.T) {
+	cases := []struct {
+		percent, fewest float64
+		wantError       string
+	}{
+		{150, 2, ""},
+		{150, 3, ""}, // 4.5, rounded down to 4
+		{150, 1, "DeploymentMaximumPercent = 150 leaves a roll of desired_task_count = 1 tasks no room: ECS rounds 1 x 150% down to 1 tasks " +
+			"and keeps every old task until its replacement is healthy, so no new task starts: allowed at least 200 for 1 tasks."},
+		{200, 1, ""},
+		{110, 5, "allowed at least 120 for 5 tasks."},
+		{120, 5, ""},
+		{133, 3, "allowed at least 134 for 3 tasks."},
+		{134, 3, ""},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%v%% of %v", tc.percent, tc.fewest), func(t *testing.T) {
+			problem := RollRoomRule("DeploymentMaximumPercent", rule.Number(tc.percent), "desired_task_count", rule.Number(tc.fewest)).Problem()
+			if (tc.wantError == "") != (problem == "") || !strings.Contains(problem, tc.wantError) {
+				t.Errorf("problem = %q, want %q", problem, tc.wantError)
 			}
 		})
 	}

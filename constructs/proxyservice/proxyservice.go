@@ -140,9 +140,10 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 			ContainerPort:  jsii.Number(float64(port)),
 		}},
 		HealthCheckGracePeriodSeconds: jsii.Number(float64(p.HealthCheckGracePeriodSeconds)),
-		// Never fewer healthy tasks than asked for during a deployment; a failing one rolls back on its own.
+		// Never fewer healthy tasks than asked for during a deployment; a failing one rolls back on its own. The
+		// maximum is the peak the database pools are sized for (PeakTasks).
 		DeploymentMinimumHealthyPercent: jsii.Number(100),
-		DeploymentMaximumPercent:        jsii.Number(200),
+		DeploymentMaximumPercent:        jsii.Number(float64(p.DeploymentMaximumPercent)),
 		DeploymentCircuitBreaker: &ecsservice.EcsServiceDeploymentCircuitBreaker{
 			Enable:   jsii.Bool(true),
 			Rollback: jsii.Bool(true),
@@ -192,10 +193,11 @@ func (s *ProxyService) SecurityGroup() sgrule.Group {
 	return sgrule.Group{Scope: s.scope, ID: s.SecurityGroupID, Label: "service"}
 }
 
-// poolLimit is database_connection_pool_limit (PoolLimit): a number when the sizes are literals, else a
-// Terraform local that plan computes.
+// poolLimit is database_connection_pool_limit (PoolLimit) at the peak of a roll of the most tasks: a number
+// when the sizes are literals, else a Terraform local that plan computes.
 func (s *ProxyService) poolLimit(p Props) float64 {
-	limit := PoolLimit(rule.Number(p.Database.ConnectionBudget), rule.Number(p.MaxCount), rule.Number(p.WorkersPerTask))
+	peak := PeakTasks(rule.Number(p.MaxCount), rule.Number(float64(p.DeploymentMaximumPercent)))
+	limit := PoolLimit(rule.Number(p.Database.ConnectionBudget), peak, rule.Number(p.WorkersPerTask))
 	if limit.Known() {
 		return limit.Float()
 	}

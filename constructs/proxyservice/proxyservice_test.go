@@ -260,6 +260,13 @@ func TestValidateRejects(t *testing.T) {
 		{"batch write", func(p *proxyservice.Props) { p.ProxyBatchWriteAtSeconds = 4000 }, "ProxyBatchWriteAtSeconds 4000 is out of range: allowed 1-3600"},
 		{"min above desired", func(p *proxyservice.Props) { p.Autoscaling, p.MinCount = true, 5 }, "MinCount = 5 is above DesiredCount = 4: allowed at most DesiredCount."},
 		{"CPU target", func(p *proxyservice.Props) { p.AutoscalingCPUTargetPercent = 99 }, "AutoscalingCPUTargetPercent = 99 is out of range: allowed 10-95."},
+		{"deployment maximum 100%", func(p *proxyservice.Props) { p.DeploymentMaximumPercent = 100 }, "DeploymentMaximumPercent = 100 is out of range: allowed whole numbers 101-200."},
+		{"no room to roll one task", func(p *proxyservice.Props) { p.DesiredCount, p.MaxCount = 1, 1 },
+			"DeploymentMaximumPercent = 150 leaves a roll of DesiredCount = 1 tasks no room: ECS rounds 1 x 150% down to 1 tasks" +
+				" and keeps every old task until its replacement is healthy, so no new task starts: allowed at least 200 for 1 tasks."},
+		{"no room to roll the autoscaling minimum", func(p *proxyservice.Props) { p.Autoscaling, p.MinCount, p.MaxCount = true, 1, 10 },
+			"DeploymentMaximumPercent = 150 leaves a roll of MinCount = 1 tasks no room: ECS rounds 1 x 150% down to 1 tasks" +
+				" and keeps every old task until its replacement is healthy, so no new task starts: allowed at least 200 for 1 tasks."},
 		{"requests per target", func(p *proxyservice.Props) { p.AutoscalingRequestsPerTarget = -1 }, "AutoscalingRequestsPerTarget -1 is out of range: allowed 0 (off) or more"},
 	}
 	for _, tc := range cases {
@@ -284,8 +291,10 @@ func TestValidateRejects(t *testing.T) {
 	})
 	t.Run("budget exceeded", func(t *testing.T) {
 		p := validProps(key)
-		p.DesiredCount, p.MaxCount = 30, 30
-		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Database connection budget exceeded: 30 tasks (MaxCount) x 4 workers (WorkersPerTask) need at least 5 connections each, but the database instance class allows 360") {
+		p.DesiredCount, p.MaxCount = 12, 12
+		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "MaxCount = 12 tasks at DeploymentMaximumPercent = 150 is 18 tasks at the peak of a roll; "+
+			"with WorkersPerTask = 4 workers and at least 5 connections each, plus 11 for the migration task, they need 371 connections, "+
+			"above the 360 that the database instance class allows LiteLLM") {
 			t.Fatalf("Validate() = %v", err)
 		}
 	})
@@ -438,12 +447,13 @@ func TestServiceRollout(t *testing.T) {
 		setup                 setup
 		wantKey, wantPassword string
 		wantGrace             any
+		wantMaxPercent        any
 	}{
-		{"defaults", setup{}, "1", "1", float64(120)},
+		{"defaults", setup{}, "1", "1", float64(120), float64(150)},
 		{"rotated secrets", setup{
 			db:    func(_ cdktf.TerraformStack, p *database.Props) { p.PasswordVersion = 2 },
 			proxy: func(_ cdktf.TerraformStack, p *proxyservice.Props) { p.MasterKeyVersion = 3 },
-		}, "3", "2", float64(120)},
+		}, "3", "2", float64(120), float64(150)},
 		{"deploy-time versions", setup{
 			db: func(s cdktf.TerraformStack, p *database.Props) {
 				p.PasswordVersion = numberVar(s, "db_password_version")
@@ -451,8 +461,9 @@ func TestServiceRollout(t *testing.T) {
 			proxy: func(s cdktf.TerraformStack, p *proxyservice.Props) {
 				p.MasterKeyVersion = numberVar(s, "master_key_version")
 				p.HealthCheckGracePeriodSeconds = 300
+				p.DeploymentMaximumPercent = 200
 			},
-		}, "${var.master_key_version}", "${var.db_password_version}", float64(300)},
+		}, "${var.master_key_version}", "${var.db_password_version}", float64(300), float64(200)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -464,6 +475,9 @@ func TestServiceRollout(t *testing.T) {
 			want := map[string]any{"master_key_version": tc.wantKey, "db_password_version": tc.wantPassword}
 			if got := synthtest.JSON(svc["triggers"]); got != synthtest.JSON(want) {
 				t.Errorf("triggers = %s, want %s", got, synthtest.JSON(want))
+			}
+			if svc["deployment_maximum_percent"] != tc.wantMaxPercent || svc["deployment_minimum_healthy_percent"] != float64(100) {
+				t.Errorf("deployment maximum %v, minimum %v; want %v and 100", svc["deployment_maximum_percent"], svc["deployment_minimum_healthy_percent"], tc.wantMaxPercent)
 			}
 			if svc["health_check_grace_period_seconds"] != tc.wantGrace {
 				t.Errorf("grace period = %v, want %v", svc["health_check_grace_period_seconds"], tc.wantGrace)
@@ -809,7 +823,7 @@ func TestConfigBucket(t *testing.T) {
 	}
 	obj := doc.One(t, *s3object.S3Object_TfResourceType())
 	content := obj["content"].(string)
-	for _, want := range []string{"model_name: fake-openai-endpoint", "database_connection_pool_limit: 20", "proxy_batch_write_at: 60",
+	for _, want := range []string{"model_name: fake-openai-endpoint", "database_connection_pool_limit: 14", "proxy_batch_write_at: 60",
 		"master_key: os.environ/LITELLM_MASTER_KEY", "database_url: os.environ/DATABASE_URL", "disable_prisma_schema_update: true"} {
 		if !strings.Contains(content, want) {
 			t.Errorf("config.yaml lacks %q:\n%s", want, content)
@@ -867,11 +881,12 @@ func TestDeployTimeSizes(t *testing.T) {
 			limit = synthtest.JSON(v)
 		}
 	}
-	if !strings.Contains(limit, "var.desired_task_count * var.num_workers_per_task") || !strings.Contains(limit, "min(20, floor(") {
+	if !strings.Contains(limit, "(349 / (floor(((var.desired_task_count * 150) / 100)) * var.num_workers_per_task))") || !strings.Contains(limit, "min(20, floor(") {
 		t.Errorf("pool limit local = %s", limit)
 	}
 	pre := synthtest.JSON(td["lifecycle"])
-	for _, want := range []string{`tostring(var.task_cpu)`, `var.task_memory`, `Database connection budget exceeded`, `(5 <= min(20, floor(`} {
+	for _, want := range []string{`tostring(var.task_cpu)`, `var.task_memory`, `tasks at the peak of a roll`, `(5 <= min(20, floor(`,
+		`((var.desired_task_count + 1) <= floor(((var.desired_task_count * 150) / 100)))`} {
 		if !strings.Contains(pre, want) {
 			t.Errorf("preconditions lack %q: %s", want, pre)
 		}
@@ -890,9 +905,11 @@ func TestAutoscaling(t *testing.T) {
 		wantPolicies []string
 		wantPool     string
 	}{
-		{"off: a fixed task count", false, 0, nil, "database_connection_pool_limit: 20"},
-		{"on: CPU target tracking, pools sized for 10 tasks", true, 0, []string{"ECSServiceAverageCPUUtilization"}, "database_connection_pool_limit: 9"},
-		{"on with requests per target", true, 1000, []string{"ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"}, "database_connection_pool_limit: 9"},
+		// 4 tasks roll to 6 (150%): (360 - 11) / (6 x 4) = 14 connections per worker.
+		{"off: a fixed task count", false, 0, nil, "database_connection_pool_limit: 14"},
+		// 10 tasks roll to 15: (360 - 11) / (15 x 4) = 5.
+		{"on: CPU target tracking, pools sized for a roll of 10 tasks", true, 0, []string{"ECSServiceAverageCPUUtilization"}, "database_connection_pool_limit: 5"},
+		{"on with requests per target", true, 1000, []string{"ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"}, "database_connection_pool_limit: 5"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

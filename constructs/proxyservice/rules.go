@@ -21,6 +21,13 @@ func WorkersRule(name string, x rule.Expr) rule.Rule {
 // CPUTargetRule: the average CPU autoscaling holds, in percent.
 func CPUTargetRule(name string, x rule.Expr) rule.Rule { return rule.Between(name, x, 10, 95) }
 
+// DeploymentMaximumPercentRule: ECS's maximumPercent for a rolling update. Above 200 a roll still starts no
+// more than one new task per old one, so the pools' peak would be overstated (RollRoomRule says how much a
+// given task count needs).
+func DeploymentMaximumPercentRule(name string, x rule.Expr) rule.Rule {
+	return rule.Whole(name, x, MinDeploymentMaximumPercent, MaxDeploymentMaximumPercent)
+}
+
 // ImageRuleFor: a pinned container image reference.
 func ImageRuleFor(name string, x rule.Expr) rule.Rule {
 	return rule.Pattern(name, x, ImagePattern, "a pinned image", ImageRule)

@@ -163,6 +163,18 @@ func Lt(a, b Expr) Expr {
 	return binary(func(l, r any) any { return l.(float64) < r.(float64) }, tfOp(cdktf.Op_Lt), tfOp(cdktf.Op_Gt), a, b)
 }
 
+// Add is a + b.
+func Add(a, b Expr) Expr {
+	return op(func(v []any) any { return v[0].(float64) + v[1].(float64) },
+		func(t []any) any { return cdktf.Op_Add(t[0], t[1]) }, a, b)
+}
+
+// Sub is a - b.
+func Sub(a, b Expr) Expr {
+	return op(func(v []any) any { return v[0].(float64) - v[1].(float64) },
+		func(t []any) any { return cdktf.Op_Sub(t[0], t[1]) }, a, b)
+}
+
 // Mul is a * b.
 func Mul(a, b Expr) Expr {
 	return op(func(v []any) any { return v[0].(float64) * v[1].(float64) },

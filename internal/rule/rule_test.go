@@ -82,8 +82,16 @@ var ruleCases = []ruleCase{
 		return proxyservice.FargateSizeRule("task_cpu", x[0], "task_memory", x[1])
 	}, [][]any{{4096.0, 8192.0}, {256.0, 512.0}, {16384.0, 122880.0}, {4096.0, 3000.0}, {8192.0, 17408.0}, {3000.0, 8192.0}, {256.0, 4096.0}}},
 	{"proxyservice.ConnectionBudgetRule", func(x ...rule.Expr) rule.Rule {
-		return proxyservice.ConnectionBudgetRule("db_instance_class", x[0], "autoscaling_max_task_count", x[1], "num_workers_per_task", x[2])
-	}, [][]any{{360.0, 4.0, 4.0}, {360.0, 18.0, 4.0}, {360.0, 73.0, 1.0}, {4000.0, 100.0, 32.0}}},
+		return proxyservice.ConnectionBudgetRule("db_instance_class", x[0], "autoscaling_max_task_count", x[1],
+			"deployment_maximum_percent", x[2], "num_workers_per_task", x[3])
+	}, [][]any{{360.0, 4.0, 150.0, 4.0}, {360.0, 10.0, 150.0, 4.0}, {360.0, 10.0, 200.0, 4.0}, {360.0, 8.0, 200.0, 4.0},
+		{89.0, 15.0, 101.0, 1.0}, {89.0, 16.0, 101.0, 1.0}, {4000.0, 100.0, 200.0, 32.0}}},
+	{"proxyservice.RollRoomRule", func(x ...rule.Expr) rule.Rule {
+		return proxyservice.RollRoomRule("deployment_maximum_percent", x[0], "autoscaling_min_task_count", x[1])
+	}, [][]any{{150.0, 2.0}, {150.0, 1.0}, {101.0, 100.0}, {110.0, 5.0}, {134.0, 3.0}, {133.0, 3.0}}},
+	{"proxyservice.DeploymentMaximumPercentRule", func(x ...rule.Expr) rule.Rule {
+		return proxyservice.DeploymentMaximumPercentRule("deployment_maximum_percent", x[0])
+	}, [][]any{{150.0}, {101.0}, {200.0}, {100.0}, {201.0}, {150.5}}},
 
 	{"database.InstanceClassRule", func(x ...rule.Expr) rule.Rule { return database.InstanceClassRule("db_instance_class", x[0]) },
 		[][]any{{database.DefaultInstanceClass}, {"db.t2.micro"}}},
