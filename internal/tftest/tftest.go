@@ -85,7 +85,11 @@ func (tf *Terraform) Run(t testing.TB, dir string, timeout time.Duration, args .
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, tf.Bin, append([]string{args[0], "-no-color"}, args[1:]...)...)
+	argv := append([]string{args[0], "-no-color"}, args[1:]...)
+	if args[0] == "state" { // its subcommands come first and take no -no-color
+		argv = args
+	}
+	cmd := exec.CommandContext(ctx, tf.Bin, argv...)
 	cmd.Dir = dir
 	cmd.Env = tf.Env
 	start := time.Now()
