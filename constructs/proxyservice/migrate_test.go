@@ -32,7 +32,9 @@ import (
 var dataType = *cdktf.DataResource_TfResourceType()
 
 // migrationName is the logical name of the terraform_data that runs the migration.
-func migrationName(t *testing.T, doc *synthtest.Doc) string { return provisionerName(t, doc, "proxy_migration") }
+func migrationName(t *testing.T, doc *synthtest.Doc) string {
+	return provisionerName(t, doc, "proxy_migration")
+}
 
 // provisionerName is the logical name of the one terraform_data with a provisioner whose name starts with prefix.
 func provisionerName(t *testing.T, doc *synthtest.Doc, prefix string) string {
