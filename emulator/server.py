@@ -673,11 +673,8 @@ def patch_ecs_service_rollout():
                     group=f"service:{service.name}",
                 )
                 deployment["failedTasks"] = deployment.get("failedTasks", 0) + failed
-                service.events.insert(0, {
-                    "id": str(mock_random.uuid4()),
-                    "createdAt": utcnow(),
-                    "message": f"(service {service.name}) (deployment {deployment['id']}) deployment failed: tasks failed to start.",
-                })
+                message = f"(service {service.name}) (deployment {deployment['id']}) deployment failed: {reason}"
+                service.events.insert(0, {"id": str(mock_random.uuid4()), "createdAt": utcnow(), "message": message})
         if deployment.get("rolloutState") != state:
             deployment["updatedAt"] = utcnow()
         deployment.update(rolloutState=state, rolloutStateReason=reason, runningCount=running, pendingCount=0)
