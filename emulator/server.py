@@ -704,6 +704,99 @@ CONTROLS = {
 }
 
 
+def patch_ecs_service_rollout():
+    """Services report their deployment: steady by default, failed by the circuit breaker when their tasks fail.
+
+    The stacks wait after every deployment until the service's PRIMARY deployment is COMPLETED with as many tasks
+    running as desired, and fail with the stopped tasks' reasons when it FAILED. moto 5.2 starts no service tasks:
+    its deployment stays IN_PROGRESS with no task running, keeps the task definition and desired count the service
+    was created with, starts a new deployment only on forceNewDeployment, and ignores ListTasks' serviceName.
+
+    The emulator runs no containers, and has no clock: a service's deployment is as its task family's outcome is
+    now. With no outcome set (POST /_emulator/ecs/task-outcome, see patch_ecs_run_task) the deployment is COMPLETED
+    and every desired task runs. With one, every task the service starts stops that way, so the deployment circuit
+    breaker fails the deployment: rolloutState FAILED, nothing running, and as many STOPPED tasks (group
+    "service:<name>", startedBy the deployment id, as ECS marks them) as the breaker's threshold, half the desired
+    count and at least 3. Reset the outcome and the service is steady again, as ECS's scheduler keeps starting tasks
+    and succeeds once the cause is gone (a raised quota, a pushed image). A new task definition or forceNewDeployment
+    starts a new deployment. The emulator does not roll back to the previous task definition as AWS would.
+    """
+    from moto.core.utils import utcnow
+    from moto.ecs import models
+    from moto.moto_api._internal import mock_random
+
+    backend_cls = models.EC2ContainerServiceBackend
+    original_describe = backend_cls.describe_services
+    original_update = backend_cls.update_service
+    original_list_tasks = backend_cls.list_tasks
+
+    def family_of(task_definition):
+        return (task_definition or "").rsplit("/", 1)[-1].rsplit(":", 1)[0]
+
+    def settle(backend, service):
+        if service.status != "ACTIVE" or not service.deployments:
+            return
+        deployment = service.deployments[0]
+        deployment["taskDefinition"] = service.task_definition
+        deployment["desiredCount"] = service.desired_count
+        outcome = TASK_OUTCOMES.get(family_of(service.task_definition))
+        if outcome is None:
+            running, state, reason = service.desired_count, "COMPLETED", f"ECS deployment {deployment['id']} completed."
+        else:
+            running, state = 0, "FAILED"
+            reason = "ECS deployment circuit breaker: tasks failed to start."
+            if getattr(service, "emulator_failed_deployment", None) != deployment["id"]:
+                service.emulator_failed_deployment = deployment["id"]
+                failed = max(-(-service.desired_count // 2), 3)
+                backend.run_task(
+                    service.cluster_name,
+                    service.task_definition,
+                    failed,
+                    None,
+                    deployment["id"],
+                    None,
+                    "FARGATE",
+                    networking_configuration=service.network_configuration or None,
+                    group=f"service:{service.name}",
+                )
+                deployment["failedTasks"] = deployment.get("failedTasks", 0) + failed
+                message = f"(service {service.name}) (deployment {deployment['id']}) deployment failed: {reason}"
+                service.events.insert(0, {"id": str(mock_random.uuid4()), "createdAt": utcnow(), "message": message})
+        if deployment.get("rolloutState") != state:
+            deployment["updatedAt"] = utcnow()
+        deployment.update(rolloutState=state, rolloutStateReason=reason, runningCount=running, pendingCount=0)
+        service.running_count = running
+        service.pending_count = 0
+
+    def describe_services(self, cluster_str, service_names_or_arns):
+        services, failures = original_describe(self, cluster_str, service_names_or_arns)
+        for service in services:
+            settle(self, service)
+        return services, failures
+
+    def update_service(self, service_properties):
+        cluster_str = service_properties.get("cluster", "default")
+        name = service_properties.get("service", "").split("/")[-1]
+        before = self._get_service(cluster_str, name).task_definition
+        service = original_update(self, service_properties)
+        if service.deployments and service.task_definition != before:
+            # moto starts a new deployment only on forceNewDeployment; ECS starts one for a new task definition too.
+            now = utcnow()
+            service.deployments[0].update(id=f"ecs-svc/{mock_random.randint(0, 32**12)}", createdAt=now, updatedAt=now)
+        return service
+
+    def list_tasks(self, cluster_str=None, container_instance=None, family=None, started_by=None,
+                   service_name=None, desiredStatus=None):
+        tasks = original_list_tasks(self, cluster_str, container_instance, family, started_by, None, desiredStatus)
+        if service_name:
+            tasks = [t for t in tasks if t.group == "service:" + service_name.split("/")[-1]]
+        return tasks
+
+    backend_cls.describe_services = describe_services
+    backend_cls.update_service = update_service
+    backend_cls.list_tasks = list_tasks
+
+
 def control_app(app):
     """The emulator's control endpoints (CONTROLS) in front of moto."""
 
@@ -730,6 +823,7 @@ PATCHES = [
     patch_elasticache,
     patch_ecs,
     patch_ecs_run_task,
+    patch_ecs_service_rollout,
     patch_logs_kms,
     patch_elasticache_parameter_groups,
     patch_s3,

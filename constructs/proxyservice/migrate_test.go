@@ -31,17 +31,22 @@ import (
 
 var dataType = *cdktf.DataResource_TfResourceType()
 
-// migrationName is the logical name of the terraform_data that runs the migration (the one with a provisioner).
+// migrationName is the logical name of the terraform_data that runs the migration.
 func migrationName(t *testing.T, doc *synthtest.Doc) string {
+	return provisionerName(t, doc, "proxy_migration")
+}
+
+// provisionerName is the logical name of the one terraform_data with a provisioner whose name starts with prefix.
+func provisionerName(t *testing.T, doc *synthtest.Doc, prefix string) string {
 	t.Helper()
 	var found []string
 	for name, r := range doc.Resources(dataType) {
-		if r["provisioner"] != nil {
+		if r["provisioner"] != nil && strings.HasPrefix(name, prefix) {
 			found = append(found, name)
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("want one terraform_data with a provisioner, found %v", found)
+		t.Fatalf("want one terraform_data %s* with a provisioner, found %v", prefix, found)
 	}
 	return found[0]
 }
@@ -49,7 +54,13 @@ func migrationName(t *testing.T, doc *synthtest.Doc) string {
 // localExec returns the migration's local-exec provisioner.
 func localExec(t *testing.T, doc *synthtest.Doc) map[string]any {
 	t.Helper()
-	r := doc.Resources(dataType)[migrationName(t, doc)]
+	return localExecOf(t, doc, migrationName(t, doc))
+}
+
+// localExecOf returns the local-exec provisioner of the terraform_data name.
+func localExecOf(t *testing.T, doc *synthtest.Doc, name string) map[string]any {
+	t.Helper()
+	r := doc.Resources(dataType)[name]
 	ps := r["provisioner"].([]any)
 	if len(ps) != 1 {
 		t.Fatalf("%d provisioners, want 1", len(ps))

@@ -54,6 +54,8 @@ type ProxyService struct {
 	TaskDefinition ecstaskdefinition.EcsTaskDefinition
 	// Migration runs the migration task; the service depends on it.
 	Migration cdktf.DataResource
+	// Steady waits after each deployment until the service is steady, and fails the apply when it is not.
+	Steady cdktf.DataResource
 	// databaseRules open the way from the tasks to the database.
 	databaseRules []cdktf.ITerraformDependable
 }
@@ -158,6 +160,7 @@ func New(scope constructs.Construct, id string, props Props) *ProxyService {
 		DependsOn:          &dependsOn,
 		Lifecycle:          s.serviceLifecycle(p),
 	})
+	s.Steady = s.steady(p, cluster, secrets)
 	if p.Autoscaling {
 		s.autoscaling(p)
 	}

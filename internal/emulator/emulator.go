@@ -228,14 +228,17 @@ func (s *Server) Environ() []string {
 	return append(env, s.Env()...)
 }
 
-// SetTaskOutcome decides how the emulator's one-off tasks (RunTask) of a task definition family stop: with
-// exitCode, or, when exitCode is nil, before their container ran; reason is the stopped reason ECS reports.
-// Other families, and this one after ResetTaskOutcome, stop with exit code 0.
+// SetTaskOutcome decides how the emulator's tasks of a task definition family stop: with exitCode, or, when
+// exitCode is nil, before their container ran; reason is the stopped reason ECS reports. One-off tasks (RunTask)
+// stop so at once; other families, and this one after ResetTaskOutcome, stop with exit code 0. A service running
+// the family never becomes steady while an outcome is set: its deployment reports rolloutState FAILED (the
+// circuit breaker) with nothing running, and its STOPPED tasks carry the outcome. Without one, or after
+// ResetTaskOutcome, the service's deployment is COMPLETED with every desired task running.
 func (s *Server) SetTaskOutcome(family string, exitCode *int, reason string) error {
 	return s.postControl("/_emulator/ecs/task-outcome", map[string]any{"family": family, "exitCode": exitCode, "stoppedReason": reason})
 }
 
-// ResetTaskOutcome sends a family's one-off tasks back to exit code 0.
+// ResetTaskOutcome sends a family's one-off tasks back to exit code 0, and its services back to steady.
 func (s *Server) ResetTaskOutcome(family string) error {
 	return s.postControl("/_emulator/ecs/task-outcome", map[string]any{"family": family})
 }
