@@ -211,12 +211,12 @@ func TestLinesMeanWhatTheStackHolds(t *testing.T) {
 				}
 			}},
 		{name: "autoscaling adds its alarms and says how far it may go", opt: autoscaling, stack: benchmark,
-			opts: Options{Vars: map[string]string{"autoscaling_max_task_count": "12"}},
+			opts: Options{Vars: map[string]string{"autoscaling_max_task_count": "11"}},
 			check: func(t *testing.T, e, _ Estimate) {
 				if l := line(t, e, "Autoscaling alarms"); l.LowQty != 2 || l.Price != tb.AlarmMetricMonth {
 					t.Errorf("autoscaling alarms = %+v, want the 2 of one target-tracking policy", l)
 				}
-				if e.Facts.MostTasks != 12 || !strings.Contains(strings.Join(e.Notes, " "), "up to 12 tasks") {
+				if e.Facts.MostTasks != 11 || !strings.Contains(strings.Join(e.Notes, " "), "up to 11 tasks") {
 					t.Errorf("MostTasks %d, notes %q", e.Facts.MostTasks, e.Notes)
 				}
 			}},

@@ -18,8 +18,8 @@ func TestCheckAgainstTheEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if peak.VCPU() != 65 {
-		t.Fatalf("eight-instance peak %g vCPU, want 65", peak.VCPU())
+	if peak.VCPU() != 49 {
+		t.Fatalf("eight-instance peak %g vCPU, want 49", peak.VCPU())
 	}
 	srv := emulator.Start(t)
 	for _, kv := range srv.Env() {
@@ -46,13 +46,13 @@ func TestCheckAgainstTheEmulator(t *testing.T) {
 		source   string
 	}{
 		{name: "quota enough (the emulator's default)", quotaIs: 4000, source: "the account's quota"},
-		{name: "quota exactly the peak", quota: emulator.FargateVCPUQuota{Value: value(65)}, quotaIs: 65, source: "the account's quota"},
+		{name: "quota exactly the peak", quota: emulator.FargateVCPUQuota{Value: value(49)}, quotaIs: 49, source: "the account's quota"},
 		{name: "quota too low", quota: emulator.FargateVCPUQuota{Value: value(32)}, quotaIs: 32, source: "the account's quota",
 			wantErr: []string{
-				"stack litellm-eight-instance needs up to 65 Fargate vCPU at once",
+				"stack litellm-eight-instance needs up to 49 Fargate vCPU at once",
 				"the account's quota in us-east-1 (Fargate On-Demand vCPU resource count, L-3032A538) is 32 vCPU",
-				"8 tasks (desired_count) x 200% (deployment_maximum_percent), rounded down = 16 tasks during a deployment x 4 vCPU = 64 vCPU",
-				"aws service-quotas request-service-quota-increase --service-code fargate --quota-code L-3032A538 --desired-value 65 --region us-east-1",
+				"8 tasks (desired_count) x 150% (deployment_maximum_percent), rounded down = 12 tasks during a deployment x 4 vCPU = 48 vCPU",
+				"aws service-quotas request-service-quota-increase --service-code fargate --quota-code L-3032A538 --desired-value 49 --region us-east-1",
 				"Nothing was created",
 			}},
 		{name: "account's quota denied: AWS's default, with a warning", quota: emulator.FargateVCPUQuota{Error: "AccessDeniedException"},
@@ -60,7 +60,7 @@ func TestCheckAgainstTheEmulator(t *testing.T) {
 			wantWarn: "could not read the account's Fargate On-Demand vCPU quota (AccessDeniedException: "},
 		{name: "no quota readable: a warning, and the deploy goes ahead",
 			quota:    emulator.FargateVCPUQuota{Error: "AccessDeniedException", DefaultError: "ServiceException"},
-			wantWarn: "make sure it is at least 65 in us-east-1 yourself"},
+			wantWarn: "make sure it is at least 49 in us-east-1 yourself"},
 		{name: "no credentials", env: map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""},
 			wantErr: []string{"no AWS credentials", "set AWS_PROFILE", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", "nothing was created"}},
 		{name: "the shell asks for another region", getenv: func(k string) string { return map[string]string{"AWS_REGION": "eu-west-1"}[k] },

@@ -95,6 +95,8 @@ var ruleCases = []ruleCase{
 
 	{"database.InstanceClassRule", func(x ...rule.Expr) rule.Rule { return database.InstanceClassRule("db_instance_class", x[0]) },
 		[][]any{{database.DefaultInstanceClass}, {"db.t2.micro"}}},
+	{"database.SnapshotIdentifierRule", func(x ...rule.Expr) rule.Rule { return database.SnapshotIdentifierRule("db_snapshot_identifier", x[0]) },
+		[][]any{{""}, {"litellm-benchmark-litellm-db-final-20261205-101010"}, {"final--snap"}, {"1snap"}, {"snap-"}}},
 	{"database.PasswordRuleFor", func(x ...rule.Expr) rule.Rule { return database.PasswordRuleFor("db_password", x[0]) },
 		[][]any{{"correct-horse-battery"}, {"short"}, {"has/a/slash/in/it"}}},
 	{"cache.NodeTypeRule", func(x ...rule.Expr) rule.Rule { return cache.NodeTypeRule("redis_node_type", x[0]) },
