@@ -704,6 +704,43 @@ CONTROLS = {
 }
 
 
+def patch_ecs_deployment_configuration():
+    """A service keeps its whole deployment configuration, as ECS does.
+
+    moto 5.2 drops deploymentConfiguration at CreateService, and UpdateService stores only the fields it is sent.
+    The provider sends the maximum and minimum percent alone when they change, so a service then describes
+    itself without its deploymentCircuitBreaker, and every re-plan shows the circuit breaker added again. Here
+    the configuration is kept at create, and an update changes only the fields it names.
+    """
+    from moto.ecs import models, responses
+
+    response_cls = responses.EC2ContainerServiceResponse
+    original_create = response_cls.create_service
+
+    def create_service(self):
+        result = original_create(self)
+        config = self._get_param("deploymentConfiguration")
+        if config:
+            service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+            service.deployment_configuration = dict(config)
+        return result
+
+    response_cls.create_service = create_service
+
+    backend_cls = models.EC2ContainerServiceBackend
+    original_update = backend_cls.update_service
+
+    def update_service(self, service_properties):
+        config = service_properties.get("deployment_configuration")
+        if config:
+            name = service_properties["service"].split("/")[-1]
+            current = self._get_service(service_properties.get("cluster", "default"), name)
+            service_properties["deployment_configuration"] = {**getattr(current, "deployment_configuration", {}), **config}
+        return original_update(self, service_properties)
+
+    backend_cls.update_service = update_service
+
+
 def patch_ecs_service_rollout():
     """Services report their deployment: steady by default, failed by the circuit breaker when their tasks fail.
 
@@ -823,6 +860,7 @@ PATCHES = [
     patch_elasticache,
     patch_ecs,
     patch_ecs_run_task,
+    patch_ecs_deployment_configuration,
     patch_ecs_service_rollout,
     patch_logs_kms,
     patch_elasticache_parameter_groups,
