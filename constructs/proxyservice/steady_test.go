@@ -22,14 +22,14 @@ import (
 const serviceName = "litellm-test-litellm-service"
 
 func TestSteadyTimeout(t *testing.T) {
-	if proxyservice.DefaultSteadyTimeoutSeconds != 3*(180+120+60) {
-		t.Errorf("DefaultSteadyTimeoutSeconds = %d, want 3 rounds of 180 + 120 + 60 s", proxyservice.DefaultSteadyTimeoutSeconds)
+	if proxyservice.DefaultSteadyTimeoutSeconds != 3*(180+120+600) {
+		t.Errorf("DefaultSteadyTimeoutSeconds = %d, want 3 rounds of 180 + 120 + 600 s", proxyservice.DefaultSteadyTimeoutSeconds)
 	}
 	if got := proxyservice.SteadyTimeoutSeconds(proxyservice.Props{}.WithDefaults()); got != proxyservice.DefaultSteadyTimeoutSeconds {
 		t.Errorf("steady timeout with the defaults = %d s, want DefaultSteadyTimeoutSeconds (%d)", got, proxyservice.DefaultSteadyTimeoutSeconds)
 	}
-	if got := proxyservice.SteadyTimeoutSeconds(proxyservice.Props{HealthCheckGracePeriodSeconds: 300}); got != 3*(180+300+60) {
-		t.Errorf("steady timeout with a 300 s grace period = %d s, want %d", got, 3*(180+300+60))
+	if got := proxyservice.SteadyTimeoutSeconds(proxyservice.Props{HealthCheckGracePeriodSeconds: 300}); got != 3*(180+300+600) {
+		t.Errorf("steady timeout with a 300 s grace period = %d s, want %d", got, 3*(180+300+600))
 	}
 }
 
