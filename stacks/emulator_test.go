@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -466,6 +467,10 @@ func teardown(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d, stack
 	cmd := exec.CommandContext(ctx, "bash", append([]string{"-c", script, "teardown", d, stack, mode}, vars...)...)
 	cmd.Dir = root
 	cmd.Env = append(pointAt(tf, srv).Env, "TERRAFORM="+tf.Bin, "ROOT="+root)
+	// On a timeout the whole process group goes (terraform too, not only bash), and the output is not waited for.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = time.Minute
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("teardown %s %s: %v\n%s", stack, mode, err, tailOf(string(out)))

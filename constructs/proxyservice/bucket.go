@@ -72,6 +72,8 @@ func (s *ProxyService) configBucket(p Props) configObject {
 		Key:         jsii.String(ConfigObjectKey),
 		Content:     jsii.String(content),
 		ContentType: jsii.String("application/yaml"),
+		// Written once the bucket encrypts and versions what it holds, so config.yaml is never an unversioned object.
+		DependsOn: &[]cdktf.ITerraformDependable{s.ConfigBucketSettings},
 	})
 	s.ConfigBucket = bucket.Bucket()
 	return configObject{

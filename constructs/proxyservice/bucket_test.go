@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3object"
 )
 
 // TestConfigBucketSettingsApplyOneAtATime: S3 refuses parallel changes to one bucket (409 OperationAborted), so
@@ -30,5 +31,12 @@ func TestConfigBucketSettingsApplyOneAtATime(t *testing.T) {
 	last := *f.svc.ConfigBucketSettings.TerraformResourceType() + "." + *f.svc.ConfigBucketSettings.FriendlyUniqueId()
 	if len(chain) > 0 && last != chain[len(chain)-1] {
 		t.Errorf("ConfigBucketSettings = %s, want the chain's last link %s", last, chain[len(chain)-1])
+	}
+	// config.yaml is written after every setting: encrypted and versioned from its first version.
+	for name, obj := range f.doc.Resources(*s3object.S3Object_TfResourceType()) {
+		deps, _ := obj["depends_on"].([]any)
+		if !slices.Contains(deps, any(last)) {
+			t.Errorf("the config object %s depends on %v, want the bucket's last setting %s", name, deps, last)
+		}
 	}
 }
