@@ -5,8 +5,8 @@
 # neither imported (the provider would read its value into the state) nor written again (a new salt key makes the
 # credentials LiteLLM stored unreadable). So it, and the KMS key that encrypts it, stay in the stack's own state
 # while everything else is destroyed; the next deploy creates the rest around them, with the database restored
-# from the final snapshot (db_snapshot_identifier). The list of what is kept is the teardown_keeps local that
-# the Go code writes into the synthesized stack (stacks/teardown.go).
+# from the final snapshot (db_snapshot_identifier). The list of what is kept is the teardown_keeps entry of the
+# "//" comment the Go code writes into the synthesized stack (stacks/teardown.go).
 
 # verb: teardown <stack> [--discard-data] [--local] [--var k=v ...] - destroy the stack, keeping a final database snapshot, the salt key and the KMS key (--discard-data: keep nothing)
 verb_teardown() {
@@ -48,7 +48,7 @@ teardown_stack() {
   shift 3
   local tf=("$TERRAFORM")
   local keeps
-  keeps=$(jq -r '.locals.teardown_keeps // [] | .[]' "$dir/cdk.tf.json") || die "cannot read the teardown_keeps local of $dir/cdk.tf.json"
+  keeps=$(jq -r '.["//"].teardown_keeps // [] | .[]' "$dir/cdk.tf.json") || die "cannot read teardown_keeps in the \"//\" comment of $dir/cdk.tf.json"
   [ -n "$keeps" ] || die "$dir/cdk.tf.json lists nothing to keep: synthesize it again with this checkout"
   # Everything in the state but what is kept (and data sources, which are only read).
   local others
