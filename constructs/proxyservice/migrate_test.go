@@ -411,21 +411,7 @@ func TestMigrationScriptRuns(t *testing.T) {
 					writeFile(t, filepath.Join(bin, fmt.Sprintf("describe.%d", i+1)), d, 0o644)
 				}
 			}
-			vars := []string{"PATH=" + bin} // only the fakes: no real aws, nothing else
-			for k, v := range env {
-				if k == "TIMEOUT" {
-					v = "5" // bounded: the fake sleep makes the loop instant, a real one would overrun this
-					if tc.timeout != "" {
-						v = tc.timeout
-					}
-				}
-				vars = append(vars, k+"="+v)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bash, append(interpreter[1:], script)...)
-			cmd.Env = vars
-			out, err := cmd.CombinedOutput()
+			out, err := runScript(t, bash, interpreter, script, bin, env, tc.timeout)
 			if exit := exitCode(t, err); exit != tc.wantExit {
 				t.Fatalf("exit %d, want %d; output:\n%s", exit, tc.wantExit, out)
 			}
@@ -492,4 +478,26 @@ func checkCall(t *testing.T, argv []string, env map[string]string) {
 	if synthtest.JSON(flags) != synthtest.JSON(want) {
 		t.Errorf("aws ecs %s %s\nwant %s", argv[1], synthtest.JSON(flags), synthtest.JSON(want))
 	}
+}
+
+// runScript runs a provisioner's script with bash and only the fakes in bin on PATH, the provisioner's
+// environment with TIMEOUT bounded (timeout, or 5 s: the fake sleep makes the loop instant), and returns its
+// combined output and error.
+func runScript(t *testing.T, bash string, interpreter []string, script, bin string, env map[string]string, timeout string) ([]byte, error) {
+	t.Helper()
+	vars := []string{"PATH=" + bin} // only the fakes: no real aws, nothing else
+	for k, v := range env {
+		if k == "TIMEOUT" {
+			v = "5"
+			if timeout != "" {
+				v = timeout
+			}
+		}
+		vars = append(vars, k+"="+v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bash, append(interpreter[1:], script)...)
+	cmd.Env = vars
+	return cmd.CombinedOutput()
 }

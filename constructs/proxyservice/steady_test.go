@@ -1,7 +1,6 @@
 package proxyservice_test
 
 import (
-	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -9,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
@@ -229,21 +227,7 @@ func TestSteadyScriptRuns(t *testing.T) {
 					writeFile(t, filepath.Join(bin, fmt.Sprintf("describe.%d", i+1)), d, 0o644)
 				}
 			}
-			vars := []string{"PATH=" + bin}
-			for k, v := range env {
-				if k == "TIMEOUT" {
-					v = "5"
-					if tc.timeout != "" {
-						v = tc.timeout
-					}
-				}
-				vars = append(vars, k+"="+v)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bash, append(interpreter[1:], script)...)
-			cmd.Env = vars
-			out, err := cmd.CombinedOutput()
+			out, err := runScript(t, bash, interpreter, script, bin, env, tc.timeout)
 			if exit := exitCode(t, err); exit != tc.wantExit {
 				t.Fatalf("exit %d, want %d; output:\n%s", exit, tc.wantExit, out)
 			}
