@@ -25,6 +25,7 @@ const (
 	AlarmP99Latency     = "p99-latency"
 	AlarmDBCPU          = "db-cpu"
 	AlarmDBConnections  = "db-connections"
+	AlarmTaskMemory     = "task-memory"
 )
 
 // Metric namespaces.
@@ -141,6 +142,17 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 		comparison: "GreaterThanOrEqualToThreshold", threshold: connectionsThreshold, datapoints: 3, periods: 3,
 		// As for CPU: a gap is not a full pool.
 		missing: "missing",
+	}, {
+		suffix: AlarmTaskMemory,
+		description: fmt.Sprintf("A LiteLLM task has used more than %s%% of its memory for 5 minutes: its workers are growing towards an out-of-memory kill of the whole task "+
+			"(LiteLLM issue 12685). Workers are recycled after a number of requests (--max_requests_before_restart); if this persists, give tasks more memory (task_memory) or fewer workers.",
+			rule.Number(p.TaskMemoryPercentThreshold).Text()),
+		// Maximum is the task using the most memory, not the service's average, which one leaking task hides in
+		// (docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html).
+		namespace: NamespaceECS, metric: "MemoryUtilization", stat: "Maximum", dims: w.serviceDims(),
+		comparison: "GreaterThanThreshold", threshold: p.TaskMemoryPercentThreshold, datapoints: 5, periods: 5,
+		// No tasks, no memory: the no-healthy-hosts alarm covers that.
+		missing: "notBreaching",
 	}}
 
 	m := &Monitoring{scope: c, TopicArn: topic.Arn(), TopicKMSKeyArn: keyArn}

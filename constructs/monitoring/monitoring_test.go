@@ -76,6 +76,7 @@ func TestValidateRejects(t *testing.T) {
 		{"DB CPU above 100", func(p *monitoring.Props) { p.DBCPUPercentThreshold = 120 }, "DBCPUPercentThreshold = 120 is out of range"},
 		{"negative budget share", func(p *monitoring.Props) { p.DBConnectionsBudgetPercentThreshold = -90 }, "DBConnectionsBudgetPercentThreshold = -90 is out of range: allowed more than 0 and at most 100"},
 		{"budget share above 100", func(p *monitoring.Props) { p.DBConnectionsBudgetPercentThreshold = 150 }, "DBConnectionsBudgetPercentThreshold = 150 is out of range"},
+		{"task memory share of 100", func(p *monitoring.Props) { p.TaskMemoryPercentThreshold = 100 }, "TaskMemoryPercentThreshold = 100 is out of range: allowed more than 0 and less than 100"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,7 +134,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	p := monitoring.Props{}.WithDefaults()
 	if p.P99LatencySecondsThreshold != 1 || p.HTTP5xxRatePercentThreshold != 1 || p.DBCPUPercentThreshold != 80 ||
-		p.DBConnectionsBudgetPercentThreshold != 90 || p.AlarmEmail != "" || p.KMSKeyArn != "" {
+		p.DBConnectionsBudgetPercentThreshold != 90 || p.TaskMemoryPercentThreshold != 80 || p.AlarmEmail != "" || p.KMSKeyArn != "" {
 		t.Fatalf("defaults = %+v", p)
 	}
 }
@@ -196,6 +197,7 @@ func TestMonitoring(t *testing.T) {
 	// The alarms.
 	target := map[string]any{"LoadBalancer": albSuffix, "TargetGroup": tgSuffix}
 	db := map[string]any{"DBInstanceIdentifier": dbIdentifier}
+	service := map[string]any{"ClusterName": clusterName, "ServiceName": serviceName}
 	wants := map[string]alarmWant{
 		"t-unhealthy-hosts": {namespace: "AWS/ApplicationELB", metric: "UnHealthyHostCount", statistic: "Maximum", dims: target,
 			comparison: "GreaterThanThreshold", threshold: 0, periods: 3, datapoints: 3, missing: "notBreaching"},
@@ -208,6 +210,9 @@ func TestMonitoring(t *testing.T) {
 			comparison: "GreaterThanThreshold", threshold: 80, periods: 5, datapoints: 5, missing: "missing"},
 		"t-db-connections": {namespace: "AWS/RDS", metric: "DatabaseConnections", statistic: "Maximum", dims: db,
 			comparison: "GreaterThanOrEqualToThreshold", threshold: 324, periods: 3, datapoints: 3, missing: "missing"}, // 90% of 360
+		// The task using the most memory, per service.
+		"t-task-memory": {namespace: "AWS/ECS", metric: "MemoryUtilization", statistic: "Maximum", dims: service,
+			comparison: "GreaterThanThreshold", threshold: 80, periods: 5, datapoints: 5, missing: "notBreaching"},
 	}
 	alarmType := *cloudwatchmetricalarm.CloudwatchMetricAlarm_TfResourceType()
 	if got := doc.Resources(alarmType); len(got) != len(wants) {
@@ -475,8 +480,9 @@ func TestSwitches(t *testing.T) {
 		}},
 		{"own thresholds", func(p *monitoring.Props) {
 			p.P99LatencySecondsThreshold, p.HTTP5xxRatePercentThreshold, p.DBCPUPercentThreshold, p.DBConnectionsBudgetPercentThreshold = 30, 5, 70, 75
+			p.TaskMemoryPercentThreshold = 65
 		}, func(t *testing.T, doc *synthtest.Doc, _ *monitoring.Monitoring) {
-			for name, want := range map[string]float64{"t-p99-latency": 30, "t-5xx-rate": 5, "t-db-cpu": 70, "t-db-connections": 270} {
+			for name, want := range map[string]float64{"t-p99-latency": 30, "t-5xx-rate": 5, "t-db-cpu": 70, "t-db-connections": 270, "t-task-memory": 65} {
 				for _, a := range doc.Where(*cloudwatchmetricalarm.CloudwatchMetricAlarm_TfResourceType(), map[string]any{"alarm_name": name}) {
 					if a["threshold"] != want {
 						t.Errorf("%s threshold = %v, want %v", name, a["threshold"], want)

@@ -50,6 +50,11 @@ type Props struct {
 	// budget LiteLLM's pools were sized to (database.Database.ConnectionBudget). Default: 90: nearly every
 	// pool is full, so requests are about to queue for connections, or something else holds them.
 	DBConnectionsBudgetPercentThreshold float64
+	// TaskMemoryPercentThreshold alarms when the LiteLLM task using the most memory stays above this share of
+	// its memory for 5 minutes. Default: 80. LiteLLM's memory grows per worker under load (LiteLLM issue
+	// 12685) and an out-of-memory kill stops every worker of the task at once; 80% leaves the time to act
+	// (more task_memory, fewer workers) before that.
+	TaskMemoryPercentThreshold float64
 }
 
 // Defaults for optional fields.
@@ -58,6 +63,7 @@ const (
 	DefaultHTTP5xxRatePercentThreshold         = 1
 	DefaultDBCPUPercentThreshold               = 80
 	DefaultDBConnectionsBudgetPercentThreshold = 90
+	DefaultTaskMemoryPercentThreshold          = 80
 	// MaxNameLength keeps the longest alarm name, "<name>-no-healthy-hosts", within CloudWatch's 255
 	// characters; the dashboard and topic names are shorter.
 	MaxNameLength = 255 - len("-"+AlarmNoHealthyHosts)
@@ -94,6 +100,9 @@ func (p Props) WithDefaults() Props {
 	if p.DBConnectionsBudgetPercentThreshold == 0 {
 		p.DBConnectionsBudgetPercentThreshold = DefaultDBConnectionsBudgetPercentThreshold
 	}
+	if p.TaskMemoryPercentThreshold == 0 {
+		p.TaskMemoryPercentThreshold = DefaultTaskMemoryPercentThreshold
+	}
 	return p
 }
 
@@ -123,5 +132,6 @@ func (p Props) Validate() error {
 	above0("HTTP5xxRatePercentThreshold", p.HTTP5xxRatePercentThreshold, 100, false, "")
 	above0("DBCPUPercentThreshold", p.DBCPUPercentThreshold, 100, false, "")
 	above0("DBConnectionsBudgetPercentThreshold", p.DBConnectionsBudgetPercentThreshold, 100, true, "")
+	above0("TaskMemoryPercentThreshold", p.TaskMemoryPercentThreshold, 100, false, "")
 	return errs.Err(fmt.Sprintf("monitoring %q", p.Name))
 }
