@@ -663,34 +663,6 @@ func equal(a, b any) bool {
 	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
-// toNumber converts as Terraform does: numbers, and strings that hold one.
-func toNumber(v any) (float64, error) {
-	switch v := v.(type) {
-	case float64:
-		return v, nil
-	case string:
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not a number", v)
-		}
-		return f, nil
-	}
-	return 0, fmt.Errorf("a %T is not a number", v)
-}
-
-// toString converts as Terraform does: strings, numbers and bools.
-func toString(v any) (string, error) {
-	switch v := v.(type) {
-	case string:
-		return v, nil
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64), nil
-	case bool:
-		return strconv.FormatBool(v), nil
-	}
-	return "", fmt.Errorf("a %T is not a string", v)
-}
-
 func contains(xs []string, x string) bool {
 	for _, y := range xs {
 		if x == y {
