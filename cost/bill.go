@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"litellm-aws/internal/check"
@@ -153,6 +154,34 @@ func (b *bill) boolean(r Resource, key string, def bool) (bool, error) {
 		}
 	}
 	return false, fmt.Errorf("%s %s = %v is not a bool", r.Address(), key, v)
+}
+
+// toNumber converts as Terraform does: numbers, and strings that hold one.
+func toNumber(v any) (float64, error) {
+	switch v := v.(type) {
+	case float64:
+		return v, nil
+	case string:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number", v)
+		}
+		return f, nil
+	}
+	return 0, fmt.Errorf("a %T is not a number", v)
+}
+
+// toString converts as Terraform does: strings, numbers and bools.
+func toString(v any) (string, error) {
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	}
+	return "", fmt.Errorf("a %T is not a string", v)
 }
 
 // block returns a nested block (synthesized as an object, or a list of one).

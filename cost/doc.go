@@ -1,7 +1,7 @@
 // Package cost estimates what a stack costs a month on AWS, line by line, from what the stack's synthesized
 // Terraform JSON (cdk.tf.json) holds: its resource types, their counts and sizes, with `${var.x}` and the
-// few expressions the stacks use resolved through the variables' defaults or values given like `--var`
-// (eval.go), and a table of us-east-1 list prices kept in prices.go (dated, not fetched live).
+// other expressions evaluated by HCL with Terraform's functions over the variables' defaults or values given
+// like `--var` (expr.go), and a table of us-east-1 list prices kept in prices.go (dated, not fetched live).
 //
 // Rules (rules.go) is the one table of how each resource type is billed: priced by a rule, or free or left
 // out with the reason. A resource type without a rule, a size the price table lacks, or a value known only

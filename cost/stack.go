@@ -208,7 +208,7 @@ func (s *Stack) Check(values map[string]any) (failed []string, err error) {
 	sc := &scope{vars: values, locals: s.Locals}
 	var unreadable []string
 	check := func(where string, c Condition) {
-		v, err := sc.evalTemplate(c.Expr)
+		v, err := sc.evalValue(c.Expr)
 		switch {
 		case isUnresolved(err):
 			return
@@ -219,7 +219,7 @@ func (s *Stack) Check(values map[string]any) (failed []string, err error) {
 		if ok, isBool := v.(bool); !isBool {
 			unreadable = append(unreadable, fmt.Sprintf("%s: condition is a %T, not a bool", where, v))
 		} else if !ok {
-			msg, err := sc.evalTemplate(c.Message)
+			msg, err := sc.evalValue(c.Message)
 			if err != nil {
 				msg = c.Message
 			}
