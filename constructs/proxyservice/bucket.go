@@ -25,7 +25,7 @@ type configObject struct {
 // configBucket stores config.yaml in a private, encrypted, versioned bucket that only accepts TLS: LiteLLM's
 // documented way to give a Fargate task its config.
 func (s *ProxyService) configBucket(p Props) configObject {
-	merged, err := mergeConfig(p.Config, p.ProxyBatchWriteAtSeconds, p.Redis != nil)
+	merged, err := mergeConfig(p.Config, p.configSettings())
 	if err != nil {
 		panic(err) // Validate has parsed it
 	}

@@ -55,6 +55,13 @@ func startFlags(t *testing.T, c containerDef) map[string]string {
 	return flags
 }
 
+// The worker flags every start command carries (see TestWorkerRecycling for their values).
+const (
+	recycle     = "--max_requests_before_restart"
+	jitter      = "--max_requests_before_restart_jitter"
+	healthcheck = "--timeout_worker_healthcheck"
+)
+
 func TestStartCommand(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -62,19 +69,21 @@ func TestStartCommand(t *testing.T) {
 		wantFlags map[string]string
 	}{
 		{"defaults", setup{}, map[string]string{
-			"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "4", "--keepalive_timeout": "310"}},
+			"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "4", "--keepalive_timeout": "310", recycle: "100000", jitter: "10000", healthcheck: "30"}},
 		{"more workers", setup{proxy: func(_ cdktf.TerraformStack, p *proxyservice.Props) { p.WorkersPerTask = 8 }}, map[string]string{
-			"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "8", "--keepalive_timeout": "310"}},
+			"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "8", "--keepalive_timeout": "310", recycle: "100000", jitter: "10000", healthcheck: "30"}},
 		{"deploy-time workers", setup{proxy: func(s cdktf.TerraformStack, p *proxyservice.Props) {
 			p.WorkersPerTask = numberVar(s, "num_workers_per_task")
 		}},
-			map[string]string{"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "${var.num_workers_per_task}", "--keepalive_timeout": "310"}},
+			map[string]string{"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "${var.num_workers_per_task}", "--keepalive_timeout": "310", recycle: "100000", jitter: "10000", healthcheck: "30"}},
 		{"longer idle timeout, longer keep-alive", setup{
 			lb:    func(p *loadbalancer.Props) { p.IdleTimeoutSeconds = 600 },
 			proxy: func(_ cdktf.TerraformStack, p *proxyservice.Props) { p.KeepAliveTimeoutSeconds = 700 },
-		}, map[string]string{"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "4", "--keepalive_timeout": "700"}},
+		}, map[string]string{"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "4", "--keepalive_timeout": "700", recycle: "100000", jitter: "10000", healthcheck: "30"}},
+		{"recycle sooner", setup{proxy: func(_ cdktf.TerraformStack, p *proxyservice.Props) { p.MaxRequestsBeforeRestart = 25000 }}, map[string]string{
+			"--config": `"$CONFIG_FILE_PATH"`, "--port": "4000", "--num_workers": "4", "--keepalive_timeout": "310", recycle: "25000", jitter: "2500", healthcheck: "30"}},
 		{"another port", setup{lb: func(p *loadbalancer.Props) { p.TargetPort = 8080 }}, map[string]string{
-			"--config": `"$CONFIG_FILE_PATH"`, "--port": "8080", "--num_workers": "4", "--keepalive_timeout": "310"}},
+			"--config": `"$CONFIG_FILE_PATH"`, "--port": "8080", "--num_workers": "4", "--keepalive_timeout": "310", recycle: "100000", jitter: "10000", healthcheck: "30"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,7 +199,8 @@ func TestStartCommandRuns(t *testing.T) {
 			if err != nil {
 				t.Fatalf("litellm did not start: %v; output:\n%s", err, out)
 			}
-			want := []string{"--config", env["CONFIG_FILE_PATH"], "--port", "4000", "--num_workers", "4", "--keepalive_timeout", "310"}
+			want := []string{"--config", env["CONFIG_FILE_PATH"], "--port", "4000", "--num_workers", "4", "--keepalive_timeout", "310",
+				recycle, "100000", jitter, "10000", healthcheck, "30"}
 			if got := strings.Split(strings.TrimSuffix(string(args), "\n"), "\n"); !slices.Equal(got, want) {
 				t.Errorf("litellm arguments = %q, want %q", got, want)
 			}

@@ -22,9 +22,20 @@ const BenchmarkConfig = `model_list:
 // replaced by the Terraform expression that computes the limit at deploy time, so the YAML holds a number.
 const poolLimitPlaceholder = 987654321
 
-// mergeConfig adds LiteLLM's production settings to a user's config.yaml. The output is deterministic
-// (keys sorted) so that an unchanged config never rolls the service.
-func mergeConfig(config string, batchWriteAtSeconds int, redis bool) (string, error) {
+// configSettings are the props mergeConfig writes into config.yaml.
+type configSettings struct {
+	batchWriteAtSeconds, maxInFlightPerWorker int
+	redis                                     bool
+}
+
+func (p Props) configSettings() configSettings {
+	return configSettings{batchWriteAtSeconds: p.ProxyBatchWriteAtSeconds, maxInFlightPerWorker: p.MaxInFlightRequestsPerWorker, redis: p.Redis != nil}
+}
+
+// mergeConfig adds LiteLLM's production settings to a user's config.yaml; a setting the user's file has is kept,
+// except those the deployment depends on (secrets from the environment, the pool limit, no schema updates). The
+// output is deterministic (keys sorted) so that an unchanged config never rolls the service.
+func mergeConfig(config string, c configSettings) (string, error) {
 	var doc map[string]any
 	if err := yaml.Unmarshal([]byte(config), &doc); err != nil {
 		return "", fmt.Errorf("not valid YAML: %v", err)
@@ -44,7 +55,18 @@ func mergeConfig(config string, batchWriteAtSeconds int, redis bool) (string, er
 		general[key] = "os.environ/" + env
 	}
 	if _, ok := general["proxy_batch_write_at"]; !ok {
-		general["proxy_batch_write_at"] = batchWriteAtSeconds
+		general["proxy_batch_write_at"] = c.batchWriteAtSeconds
+	}
+	// A failed call is logged to CloudWatch either way; without this LiteLLM also writes a failure row to the
+	// database for each one (litellm/proxy/hooks/proxy_track_cost_callback.py, _ProxyDBLogger.
+	// _should_track_errors_in_db), so a failing provider at a thousand requests a second loads the database too.
+	if _, ok := general["disable_error_logs"]; !ok {
+		general["disable_error_logs"] = true
+	}
+	// Load shedding: past this many requests in flight (and as many queued for up to a second) a worker answers
+	// 503 at once (litellm/proxy/middleware/admission_control_middleware.py, get_admission_control_settings).
+	if _, ok := general["max_in_flight_requests_per_worker"]; !ok {
+		general["max_in_flight_requests_per_worker"] = c.maxInFlightPerWorker
 	}
 	// Read by the CLI with --config (litellm/proxy/proxy_cli.py, run_server) and appended to DATABASE_URL as
 	// each worker's Prisma connection_limit.
@@ -67,7 +89,7 @@ func mergeConfig(config string, batchWriteAtSeconds int, redis bool) (string, er
 		settings["request_timeout"] = DefaultRequestTimeoutSeconds // as long as a roll lets responses run
 	}
 
-	if redis {
+	if c.redis {
 		if err := addRedis(doc, general, settings); err != nil {
 			return "", err
 		}

@@ -23,6 +23,11 @@ const ConfigFilePath = "/tmp/litellm/config.yaml"
 //     otherwise the config the CLI hands over in WORKER_CONFIG; both are this file.
 //   - --num_workers and --keepalive_timeout are the CLI's flags (proxy_cli.py, click options); the latter is
 //     uvicorn's timeout_keep_alive (ProxyInitializationHelpers._get_default_unvicorn_init_args), 5 s otherwise.
+//   - --max_requests_before_restart becomes uvicorn's limit_max_requests (proxy_cli.py, run_server), and its
+//     _jitter uvicorn's limit_max_requests_jitter (_apply_uvicorn_max_requests_jitter: uvicorn 0.41 or newer,
+//     else LiteLLM prints that it ignores it); --timeout_worker_healthcheck uvicorn's timeout_worker_healthcheck
+//     (_get_default_unvicorn_init_args: uvicorn 0.37 or newer, else ignored with a message). All three apply to
+//     uvicorn, the server LiteLLM runs unless told otherwise.
 //   - `litellm` is what the image's entrypoint runs (docker/prod_entrypoint.sh: exec litellm "$@"). python and
 //     boto3 are in the image (docker/Dockerfile.database; boto3 is a proxy requirement).
 //
@@ -38,6 +43,9 @@ func startCommand(p Props, port int) string {
 		"--port", fmt.Sprint(port),
 		"--num_workers", rule.Number(p.WorkersPerTask).Text(),
 		"--keepalive_timeout", fmt.Sprint(p.KeepAliveTimeoutSeconds),
+		"--max_requests_before_restart", fmt.Sprint(p.MaxRequestsBeforeRestart),
+		"--max_requests_before_restart_jitter", fmt.Sprint(p.MaxRequestsBeforeRestart / 10),
+		"--timeout_worker_healthcheck", fmt.Sprint(WorkerHealthcheckTimeoutSeconds),
 	}, " ")
 	return fetch + " && " + litellm
 }
@@ -49,7 +57,9 @@ func (s *ProxyService) proxyContainer(p Props, port int, config configObject, se
 		{"name": "CONFIG_FILE_PATH", "value": ConfigFilePath},
 		{"name": "CONFIG_S3_BUCKET", "value": *config.bucket},
 		{"name": "CONFIG_S3_OBJECT", "value": ConfigObjectKey},
-		// litellm/_logging.py: the level of LiteLLM's loggers (DEBUG otherwise).
+		// litellm/_logging.py: the level of the handler LiteLLM's loggers write through (DEBUG otherwise), and
+		// of uvicorn's logs (proxy_cli.py, _get_default_unvicorn_init_args): errors only, as LiteLLM's
+		// production guide says (docs/proxy/prod.md, "LITELLM_LOG=ERROR").
 		{"name": "LITELLM_LOG", "value": "ERROR"},
 		// litellm/proxy/proxy_cli.py: anything but DEV skips loading a .env file.
 		{"name": "LITELLM_MODE", "value": "PRODUCTION"},

@@ -85,6 +85,18 @@ type Props struct {
 	// the environment, proxy_batch_write_at, and database_connection_pool_limit sized to the database's
 	// budget (always derived; a value given here is replaced). Default: BenchmarkConfig.
 	Config string
+	// MaxRequestsBeforeRestart recycles each LiteLLM worker after this many requests, plus up to a tenth more at
+	// random so that the workers of a task do not restart together (LiteLLM's --max_requests_before_restart and
+	// --max_requests_before_restart_jitter, uvicorn's limit_max_requests); uvicorn starts a new worker in its
+	// place. It bounds what a slow leak (LiteLLM issue 12685) can take before it ends in an out-of-memory kill
+	// of the whole task. Default: DefaultMaxRequestsBeforeRestart.
+	MaxRequestsBeforeRestart int
+	// MaxInFlightRequestsPerWorker caps the requests each worker processes at once (LiteLLM's admission control,
+	// general_settings.max_in_flight_requests_per_worker): as many more wait up to a second for a slot, and the
+	// rest are answered at once with 503 and Retry-After: 1, which the load balancer counts (the 5xx-rate
+	// alarm), instead of queueing on a saturated worker until clients time out. Health checks are never
+	// refused. A config.yaml that sets it wins. Default: DefaultMaxInFlightRequestsPerWorker.
+	MaxInFlightRequestsPerWorker int
 	// ProxyBatchWriteAtSeconds is how often LiteLLM batches spend writes to the database, unless Config sets
 	// it. Default: 60.
 	ProxyBatchWriteAtSeconds int
@@ -120,6 +132,22 @@ const (
 	DefaultCPU                      = 4096
 	DefaultMemoryMiB                = 8192
 	DefaultProxyBatchWriteAtSeconds = 60
+	// DefaultMaxRequestsBeforeRestart: LiteLLM's production guide suggests 10,000 (docs/proxy/prod.md, "if
+	// memory grows"), written for one-worker Kubernetes pods. At the benchmark's rate (1,170 requests a second
+	// over 16 workers, about 73 each) that restarts every worker every 2 minutes, each restart re-importing
+	// LiteLLM and closing the load balancer's keep-alive connections to it; 100,000 restarts each worker about
+	// every 23 minutes at that rate and still bounds a leak.
+	DefaultMaxRequestsBeforeRestart = 100000
+	// DefaultMaxInFlightRequestsPerWorker is the figure LiteLLM's server tuning guide uses
+	// (docs/proxy/server_tuning.md, per-worker admission control): 8 times what a worker holds at the benchmark's
+	// rate and latency (73 requests a second x ~0.11 s = ~8 in flight), so only an overload is refused.
+	DefaultMaxInFlightRequestsPerWorker = 64
+	// WorkerHealthcheckTimeoutSeconds is --timeout_worker_healthcheck: how long uvicorn's supervisor waits for a
+	// worker to answer its ping before it kills and replaces it. uvicorn's own 5 s can kill a worker still
+	// importing LiteLLM on a cold start, or one whose event loop is saturated under load, taking its requests
+	// with it; 30 s still replaces a hung worker well before the container health check (3 x 30 s) fails the
+	// task.
+	WorkerHealthcheckTimeoutSeconds = 30
 	DefaultLogRetentionDays         = 30
 	// Start-up with migrations out of the way: LiteLLM issue #10943 reports a cold start of about 40 s (30 s
 	// with migrations, on 1 vCPU); LiteLLM's own ECS guide (docs/proxy/aws_ecs.md) gives the container
@@ -146,6 +174,12 @@ const (
 	MinDeploymentMaximumPercent, MaxDeploymentMaximumPercent = 101, 200
 )
 
+// Ranges of the worker settings.
+const (
+	MinMaxRequestsBeforeRestart, MaxMaxRequestsBeforeRestart = 1000, 100000000
+	MaxMaxInFlightRequestsPerWorker                          = 10000
+)
+
 // MasterKeyPattern is what LiteLLM accepts as a master key, with a length floor: "sk-" and at least 16
 // more printable characters. RE2, so Terraform's regex() reads it too.
 const MasterKeyPattern = `^sk-[!-~]{16,}$`
@@ -153,14 +187,29 @@ const MasterKeyPattern = `^sk-[!-~]{16,}$`
 // MasterKeyRule says MasterKeyPattern in words.
 const MasterKeyRule = `"sk-" followed by at least 16 printable ASCII characters, no spaces`
 
-// ImagePattern is a pinned container image reference: registry/path with a version tag (digits and dots,
-// optionally "v"- or "main-v"-prefixed and suffixed: v1.108.21, main-v1.74.9-stable) and/or an @sha256:
-// digest. RE2, so Terraform's regex() reads it too. Moving tags (latest, main-stable, lts...) do not match.
-const ImagePattern = `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+((:(main-)?v?[0-9]+[.][0-9]+([.][0-9]+)?([.-][A-Za-z0-9_.-]{1,64})?)(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$`
+// MinImageVersion is the oldest LiteLLM the image rule accepts: from 1.103.3 a failed migration exits non-zero
+// by default ("The proxy now exits when database setup fails at startup ... in both the proxy and the standalone
+// migration entrypoint", LiteLLM release notes v1.103.3, PR #44205), and from 1.105.0 always (PR #44141). Before,
+// `litellm --skip_server_startup` printed "Database migration failed but continuing startup" and exited 0 unless
+// given --enforce_prisma_migration_check (PR #23675), so the migration task would report success and the service
+// would roll onto an unmigrated schema. The migration task trusts the exit code; this floor makes it right.
+const MinImageVersion = "1.103.3"
+
+// imageVersionPattern matches a version of MinImageVersion or newer: 1.103.3-1.103.x, 1.104-1.999+, 2 and up.
+const imageVersionPattern = `(1[.]103[.]([3-9]|[1-9][0-9]+)|1[.](10[4-9]|1[1-9][0-9]|[2-9][0-9]{2}|[1-9][0-9]{3,})([.][0-9]+)?|([2-9]|[1-9][0-9]+)[.][0-9]+([.][0-9]+)?)`
+
+// ImagePattern is a pinned container image reference: registry/path with a version tag of MinImageVersion or
+// newer (optionally "v"- or "main-v"-prefixed and suffixed: v1.108.21, 1.108.21, main-v1.108.21-stable), and
+// optionally an @sha256: digest after it, which then decides what runs. The tag is required even with a digest:
+// it is how the rule knows the version. RE2, so Terraform's regex() reads it too. Moving tags (latest,
+// main-stable, lts...) do not match.
+const ImagePattern = `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+:(main-)?v?` + imageVersionPattern +
+	`([.-][A-Za-z0-9_.-]{1,64})?(@sha256:[a-f0-9]{64})?$`
 
 // ImageRule says ImagePattern in words, naming the pinned default.
-const ImageRule = "a registry/repository with a version tag or an @sha256: digest, such as " + DefaultImage +
-	"; moving tags (latest, main-latest, main-stable, stable, lts, ...) are refused, as a task started later could run another LiteLLM"
+const ImageRule = "a registry/repository with a version tag of LiteLLM " + MinImageVersion + " or newer, such as " + DefaultImage +
+	", optionally followed by @sha256:<digest> to pin what runs; older releases can report a failed migration as a success, " +
+	"and moving tags (latest, main-latest, main-stable, stable, lts, ...) are refused, as a task started later could run another LiteLLM"
 
 // WithDefaults returns a copy of p with every unset optional field set to its default.
 func (p Props) WithDefaults() Props {
@@ -206,6 +255,12 @@ func (p Props) WithDefaults() Props {
 	if p.LogRetentionDays == 0 {
 		p.LogRetentionDays = DefaultLogRetentionDays
 	}
+	if p.MaxRequestsBeforeRestart == 0 {
+		p.MaxRequestsBeforeRestart = DefaultMaxRequestsBeforeRestart
+	}
+	if p.MaxInFlightRequestsPerWorker == 0 {
+		p.MaxInFlightRequestsPerWorker = DefaultMaxInFlightRequestsPerWorker
+	}
 	p.DeletionProtection = p.DeletionProtection.Or(deploytime.True())
 	if p.MasterKeyVersion == 0 {
 		p.MasterKeyVersion = DefaultMasterKeyVersion
@@ -250,7 +305,14 @@ func (p Props) Validate() error {
 	if p.AutoscalingRequestsPerTarget < 0 {
 		errs.Addf("AutoscalingRequestsPerTarget %d is out of range: allowed 0 (off) or more", p.AutoscalingRequestsPerTarget)
 	}
-	if _, err := mergeConfig(p.Config, p.ProxyBatchWriteAtSeconds, p.Redis != nil); err != nil {
+	if p.MaxRequestsBeforeRestart < MinMaxRequestsBeforeRestart || p.MaxRequestsBeforeRestart > MaxMaxRequestsBeforeRestart {
+		errs.Addf("MaxRequestsBeforeRestart %d is out of range: allowed %d-%d (a worker restart re-imports LiteLLM, so not every few requests)",
+			p.MaxRequestsBeforeRestart, MinMaxRequestsBeforeRestart, MaxMaxRequestsBeforeRestart)
+	}
+	if p.MaxInFlightRequestsPerWorker < 1 || p.MaxInFlightRequestsPerWorker > MaxMaxInFlightRequestsPerWorker {
+		errs.Addf("MaxInFlightRequestsPerWorker %d is out of range: allowed 1-%d", p.MaxInFlightRequestsPerWorker, MaxMaxInFlightRequestsPerWorker)
+	}
+	if _, err := mergeConfig(p.Config, p.configSettings()); err != nil {
 		errs.Addf("Config: %v", err)
 	}
 	if p.ProxyBatchWriteAtSeconds < 1 || p.ProxyBatchWriteAtSeconds > 3600 {

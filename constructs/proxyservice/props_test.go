@@ -114,9 +114,11 @@ func TestRollRoom(t *testing.T) {
 	}
 }
 
+var testSettings = configSettings{batchWriteAtSeconds: 60, maxInFlightPerWorker: 64}
+
 func TestMergeConfig(t *testing.T) {
 	t.Run("benchmark config gets production settings", func(t *testing.T) {
-		got, err := mergeConfig(BenchmarkConfig, 60, false)
+		got, err := mergeConfig(BenchmarkConfig, testSettings)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,6 +131,8 @@ func TestMergeConfig(t *testing.T) {
 			"database_connection_pool_limit: 987654321",
 			"json_logs: true",
 			"disable_prisma_schema_update: true",
+			"disable_error_logs: true",
+			"max_in_flight_requests_per_worker: 64",
 		} {
 			if !strings.Contains(got, want) {
 				t.Errorf("merged config lacks %q:\n%s", want, got)
@@ -139,11 +143,12 @@ func TestMergeConfig(t *testing.T) {
 		}
 	})
 	t.Run("user settings are kept", func(t *testing.T) {
-		got, err := mergeConfig("model_list:\n  - model_name: gpt\n    litellm_params: {model: openai/gpt-4o}\ngeneral_settings:\n  proxy_batch_write_at: 30\nlitellm_settings:\n  json_logs: false\n", 60, false)
+		got, err := mergeConfig("model_list:\n  - model_name: gpt\n    litellm_params: {model: openai/gpt-4o}\ngeneral_settings:\n  proxy_batch_write_at: 30\n  disable_error_logs: false\n  max_in_flight_requests_per_worker: 500\nlitellm_settings:\n  json_logs: false\n", testSettings)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"model_name: gpt", "proxy_batch_write_at: 30", "json_logs: false", "database_connection_pool_limit: 987654321"} {
+		for _, want := range []string{"model_name: gpt", "proxy_batch_write_at: 30", "json_logs: false", "database_connection_pool_limit: 987654321",
+			"disable_error_logs: false", "max_in_flight_requests_per_worker: 500"} {
 			if !strings.Contains(got, want) {
 				t.Errorf("merged config lacks %q:\n%s", want, got)
 			}
@@ -154,15 +159,15 @@ func TestMergeConfig(t *testing.T) {
 			"model_list: [{model_name: a}]\n",
 			"model_list: [{model_name: a}]\ngeneral_settings:\n  disable_prisma_schema_update: true\n",
 		} {
-			got, err := mergeConfig(config, 60, false)
+			got, err := mergeConfig(config, testSettings)
 			if err != nil || !strings.Contains(got, "disable_prisma_schema_update: true") {
 				t.Errorf("mergeConfig(%q) = %v, %q: want disable_prisma_schema_update: true", config, err, got)
 			}
 		}
 	})
 	t.Run("deterministic", func(t *testing.T) {
-		a, _ := mergeConfig(BenchmarkConfig, 60, false)
-		b, _ := mergeConfig(BenchmarkConfig, 60, false)
+		a, _ := mergeConfig(BenchmarkConfig, testSettings)
+		b, _ := mergeConfig(BenchmarkConfig, testSettings)
 		if a != b {
 			t.Fatal("two merges differ")
 		}
@@ -180,7 +185,7 @@ func TestMergeConfig(t *testing.T) {
 	}
 	for _, tc := range rejects {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := mergeConfig(tc.config, 60, false); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if _, err := mergeConfig(tc.config, testSettings); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("mergeConfig = %v, want an error containing %q", err, tc.want)
 			}
 		})
@@ -194,10 +199,16 @@ func TestImageRule(t *testing.T) {
 		pinned      bool
 	}{
 		{"default", DefaultImage, true},
-		{"stable release", "ghcr.io/berriai/litellm-database:main-v1.74.9-stable", true},
-		{"plain version", "ghcr.io/berriai/litellm:1.55.8", true},
-		{"digest", "ghcr.io/berriai/litellm-database@sha256:" + digest, true},
+		{"stable release", "ghcr.io/berriai/litellm-database:main-v1.108.21-stable", true},
+		{"plain version", "ghcr.io/berriai/litellm:1.108.21", true},
+		{"the oldest accepted", "ghcr.io/berriai/litellm-database:v1.103.3", true},
+		{"two-part version", "ghcr.io/berriai/litellm-database:v1.104", true},
+		{"a later major", "ghcr.io/berriai/litellm-database:v2.0.1", true},
 		{"tag and digest", "ghcr.io/berriai/litellm-database:v1.108.21@sha256:" + digest, true},
+		{"just before the floor", "ghcr.io/berriai/litellm-database:v1.103.2", false},
+		{"an old stable release", "ghcr.io/berriai/litellm-database:main-v1.74.9-stable", false},
+		{"an old plain version", "ghcr.io/berriai/litellm:1.55.8", false},
+		{"digest without a version", "ghcr.io/berriai/litellm-database@sha256:" + digest, false},
 		{"ECR", "123456789012.dkr.ecr.us-east-1.amazonaws.com/litellm:v1.108.21", true},
 		{"registry with a port", "localhost:5000/litellm/litellm-database:v1.108.21", true},
 		{"Docker Hub", "berriai/litellm:v1.108.21", true},
@@ -223,7 +234,64 @@ func TestImageRule(t *testing.T) {
 			}
 		})
 	}
-	if ImageRuleFor("Image", rule.String(DefaultImage)).Problem() != "" || !strings.Contains(ImageRule, DefaultImage) {
+	if ImageRuleFor("Image", rule.String(DefaultImage)).Problem() != "" || !strings.Contains(ImageRule, DefaultImage) || !strings.Contains(ImageRule, MinImageVersion) {
 		t.Errorf("the default image %s is not pinned, or not the rule's example", DefaultImage)
 	}
+}
+
+// TestImageVersionFloor: over a grid of versions, the image rule accepts exactly those of MinImageVersion or
+// newer, compared as numbers, in every tag form LiteLLM publishes.
+func TestImageVersionFloor(t *testing.T) {
+	floor := parseVersion(t, MinImageVersion)
+	if floor != parseVersion(t, "1.103.3") || parseVersion(t, LiteLLMVersion).less(floor) {
+		t.Fatalf("MinImageVersion %s, pinned %s", MinImageVersion, LiteLLMVersion)
+	}
+	for major := 0; major <= 3; major++ {
+		for minor := 0; minor <= 1200; minor += pick(minor) {
+			for _, patch := range []int{-1, 0, 1, 2, 3, 4, 9, 10, 25, 103} {
+				v := fmt.Sprintf("%d.%d", major, minor)
+				if patch >= 0 {
+					v += fmt.Sprintf(".%d", patch)
+				}
+				want := !parseVersion(t, v).less(floor)
+				for _, tag := range []string{v, "v" + v, "main-v" + v + "-stable", "v" + v + "-nightly"} {
+					image := "ghcr.io/berriai/litellm-database:" + tag
+					if got := ImageRuleFor("Image", rule.String(image)).Problem() == ""; got != want {
+						t.Errorf("%s accepted = %v, want %v (floor %s)", image, got, want, MinImageVersion)
+					}
+				}
+			}
+		}
+	}
+}
+
+// pick steps through the minors, densely around the floor and in each digit-count change.
+func pick(minor int) int {
+	if minor < 120 || (minor > 190 && minor < 210) || (minor > 990 && minor < 1010) {
+		return 1
+	}
+	return 37
+}
+
+type version [3]int
+
+func parseVersion(t *testing.T, s string) version {
+	t.Helper()
+	var v version
+	parts := strings.Split(s, ".")
+	for i, p := range parts {
+		if _, err := fmt.Sscan(p, &v[i]); err != nil {
+			t.Fatalf("version %q: %v", s, err)
+		}
+	}
+	return v
+}
+
+func (v version) less(w version) bool {
+	for i := range v {
+		if v[i] != w[i] {
+			return v[i] < w[i]
+		}
+	}
+	return false
 }

@@ -205,8 +205,9 @@ func problems(err error) []string {
 }
 
 // pinnedRule is what Validate says a pinned image is.
-const pinnedRule = "a registry/repository with a version tag or an @sha256: digest, such as " + proxyservice.DefaultImage +
-	"; moving tags (latest, main-latest, main-stable, stable, lts, ...) are refused, as a task started later could run another LiteLLM"
+const pinnedRule = "a registry/repository with a version tag of LiteLLM 1.103.3 or newer, such as " + proxyservice.DefaultImage +
+	", optionally followed by @sha256:<digest> to pin what runs; older releases can report a failed migration as a success, " +
+	"and moving tags (latest, main-latest, main-stable, stable, lts, ...) are refused, as a task started later could run another LiteLLM"
 
 func TestValidateRejects(t *testing.T) {
 	const literalKey = "sk-recognizable-master-key-0001"
@@ -258,6 +259,14 @@ func TestValidateRejects(t *testing.T) {
 		{"bad Fargate pair", func(p *proxyservice.Props) { p.MemoryMiB = 4096 }, "MemoryMiB = 4096 MiB is not valid with CPU = 4096 CPU units: allowed 8192-30720 in steps of 1024."},
 		{"config without models", func(p *proxyservice.Props) { p.Config = "general_settings: {}" }, "Config: model_list is missing or empty: allowed a config.yaml with at least one model (see BenchmarkConfig)"},
 		{"batch write", func(p *proxyservice.Props) { p.ProxyBatchWriteAtSeconds = 4000 }, "ProxyBatchWriteAtSeconds 4000 is out of range: allowed 1-3600"},
+		{"recycling every few requests", func(p *proxyservice.Props) { p.MaxRequestsBeforeRestart = 50 },
+			"MaxRequestsBeforeRestart 50 is out of range: allowed 1000-100000000 (a worker restart re-imports LiteLLM, so not every few requests)"},
+		{"no requests in flight", func(p *proxyservice.Props) { p.MaxInFlightRequestsPerWorker = -1 }, "MaxInFlightRequestsPerWorker -1 is out of range: allowed 1-10000"},
+		{"an old release", func(p *proxyservice.Props) { p.Image = "ghcr.io/berriai/litellm-database:main-v1.74.9-stable" }, image("ghcr.io/berriai/litellm-database:main-v1.74.9-stable")},
+		{"a digest without a version", func(p *proxyservice.Props) {
+			p.Image = "ghcr.io/berriai/litellm-database@sha256:" + strings.Repeat("ab", 32)
+		},
+			image("ghcr.io/berriai/litellm-database@sha256:" + strings.Repeat("ab", 32))},
 		{"min above desired", func(p *proxyservice.Props) { p.Autoscaling, p.MinCount = true, 5 }, "MinCount = 5 is above DesiredCount = 4: allowed at most DesiredCount."},
 		{"CPU target", func(p *proxyservice.Props) { p.AutoscalingCPUTargetPercent = 99 }, "AutoscalingCPUTargetPercent = 99 is out of range: allowed 10-95."},
 		{"deployment maximum 100%", func(p *proxyservice.Props) { p.DeploymentMaximumPercent = 100 }, "DeploymentMaximumPercent = 100 is out of range: allowed whole numbers 101-200."},
@@ -318,10 +327,14 @@ func TestValidateAccepts(t *testing.T) {
 		{"bring-your-own master key", func(p *proxyservice.Props) { p.MasterKey = ephemeralVar(stack, "master_key") }},
 		{"deploy-time master key version", func(p *proxyservice.Props) { p.MasterKeyVersion = numberVar(stack, "master_key_version") }},
 		{"highest master key version", func(p *proxyservice.Props) { p.MasterKeyVersion = 1000000 }},
-		{"stable release tag", func(p *proxyservice.Props) { p.Image = "ghcr.io/berriai/litellm-database:main-v1.74.9-stable" }},
-		{"digest", func(p *proxyservice.Props) { p.Image = "ghcr.io/berriai/litellm-database@sha256:" + digest }},
+		{"stable release tag", func(p *proxyservice.Props) { p.Image = "ghcr.io/berriai/litellm-database:main-v1.108.21-stable" }},
+		{"oldest accepted release", func(p *proxyservice.Props) {
+			p.Image = "ghcr.io/berriai/litellm-database:v" + proxyservice.MinImageVersion
+		}},
 		{"tag and digest", func(p *proxyservice.Props) { p.Image = proxyservice.DefaultImage + "@sha256:" + digest }},
-		{"ECR image", func(p *proxyservice.Props) { p.Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/litellm:1.2.3" }},
+		{"ECR image", func(p *proxyservice.Props) {
+			p.Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/litellm:v1.108.21"
+		}},
 		{"deploy-time image", func(p *proxyservice.Props) { p.Image = stringVar(stack, "litellm_image") }},
 		{"keep-alive one second longer than the idle timeout", func(p *proxyservice.Props) { p.KeepAliveTimeoutSeconds = 301 }},
 		{"start period 300", func(p *proxyservice.Props) { p.HealthCheckStartPeriodSeconds = 300 }},
@@ -640,10 +653,10 @@ func TestIAMLeastPrivilege(t *testing.T) {
 	}{
 		{"public image needs no registry permission", func(cdktf.TerraformStack) string { return "" }, "", false},
 		{"ECR image may be pulled from its repository", func(cdktf.TerraformStack) string {
-			return "123456789012.dkr.ecr.us-east-1.amazonaws.com/litellm:1.2.3"
+			return "123456789012.dkr.ecr.us-east-1.amazonaws.com/litellm:v1.108.21"
 		}, "arn:aws:ecr:us-east-1:123456789012:repository/litellm", false},
 		{"ECR image in a nested repository, by digest", func(cdktf.TerraformStack) string {
-			return "210987654321.dkr.ecr.eu-west-1.amazonaws.com/ml/litellm@sha256:" + digest
+			return "210987654321.dkr.ecr.eu-west-1.amazonaws.com/ml/litellm:v1.108.21@sha256:" + digest
 		}, "arn:aws:ecr:eu-west-1:210987654321:repository/ml/litellm", false},
 		{"deploy-time image: ECR permission decided at plan", func(s cdktf.TerraformStack) string { return stringVar(s, "litellm_image") }, "", true},
 	}
@@ -824,7 +837,8 @@ func TestConfigBucket(t *testing.T) {
 	obj := doc.One(t, *s3object.S3Object_TfResourceType())
 	content := obj["content"].(string)
 	for _, want := range []string{"model_name: fake-openai-endpoint", "database_connection_pool_limit: 14", "proxy_batch_write_at: 60",
-		"master_key: os.environ/LITELLM_MASTER_KEY", "database_url: os.environ/DATABASE_URL", "disable_prisma_schema_update: true"} {
+		"master_key: os.environ/LITELLM_MASTER_KEY", "database_url: os.environ/DATABASE_URL", "disable_prisma_schema_update: true",
+		"disable_error_logs: true", "max_in_flight_requests_per_worker: 64"} {
 		if !strings.Contains(content, want) {
 			t.Errorf("config.yaml lacks %q:\n%s", want, content)
 		}
