@@ -178,8 +178,8 @@ func TestLinesMeanWhatTheStackHolds(t *testing.T) {
 		{name: "the alarms are counted", opt: plain, stack: benchmark,
 			check: func(t *testing.T, e, _ Estimate) {
 				l := line(t, e, "CloudWatch alarms")
-				if l.LowQty != 8 || l.Price != tb.AlarmMetricMonth || !strings.HasPrefix(l.Detail, "6 alarms") {
-					t.Errorf("alarms = %+v, want 6 alarms reading 8 metrics at the alarm-metric price", l)
+				if l.LowQty != 9 || l.Price != tb.AlarmMetricMonth || !strings.HasPrefix(l.Detail, "7 alarms") {
+					t.Errorf("alarms = %+v, want 7 alarms reading 9 metrics at the alarm-metric price", l)
 				}
 				if d := line(t, e, "CloudWatch dashboards"); d.LowQty != 1 || d.Price != tb.DashboardMonth {
 					t.Errorf("dashboards = %+v", d)

@@ -18,6 +18,7 @@ import (
 
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/synthtest"
+	"litellm-aws/internal/testflags"
 	"litellm-aws/stacks"
 )
 
@@ -128,8 +129,15 @@ func TestRuntimeContract(t *testing.T) {
 				if s.Redis && !tc.redis {
 					continue
 				}
-				listed[s.Task+" "+s.Kind+" "+s.Name] = true
 				v := views[s.Task]
+				if s.Declined != "" {
+					// Left out on purpose: it must not be there.
+					if given(doc, v, config, s) {
+						t.Errorf("%s task: %s %s is declined in the contract (%s), yet the stack gives it", s.Task, s.Kind, s.Name, s.Declined)
+					}
+					continue
+				}
+				listed[s.Task+" "+s.Kind+" "+s.Name] = true
 				var got any
 				var ok bool
 				switch s.Kind {
@@ -177,6 +185,23 @@ func TestRuntimeContract(t *testing.T) {
 	}
 }
 
+// given: whether the stack gives LiteLLM the setting, in any form.
+func given(doc *synthtest.Doc, v taskView, config map[string]any, s proxyservice.Setting) bool {
+	switch s.Kind {
+	case "flag":
+		_, ok := v.flags[s.Name]
+		return ok
+	case "env", "secret":
+		_, env := v.env[s.Name]
+		_, secret := v.secrets[s.Name]
+		return env || secret
+	case "config":
+		_, ok := config[s.Name]
+		return ok
+	}
+	return strings.Contains(v.health, s.Name)
+}
+
 func keys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -216,25 +241,69 @@ func TestDatabaseURLRequiresTLS(t *testing.T) {
 	}
 }
 
-// TestREADMEListsTheContract: the README's "What the stacks rely on in LiteLLM" has a row for every setting,
-// with its source, and names the pinned version.
+// TestREADMEListsTheContract: the README's "What the stacks rely on in LiteLLM" holds the contract's table as
+// ContractTable renders it, names the pinned version and the sources it was read in; -update rewrites it.
 func TestREADMEListsTheContract(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "## What the stacks rely on in LiteLLM")
+	head, section, ok := strings.Cut(string(readme), "## What the stacks rely on in LiteLLM")
 	if !ok {
 		t.Fatal(`README.md has no "## What the stacks rely on in LiteLLM" section`)
 	}
-	section, _, _ = strings.Cut(section, "\n## ")
-	if !strings.Contains(section, proxyservice.LiteLLMVersion) {
-		t.Errorf("the section does not name LiteLLM %s", proxyservice.LiteLLMVersion)
-	}
-	for _, s := range proxyservice.Contract {
-		row := fmt.Sprintf("| %s | `%s` |", s.Task, s.Name)
-		if !strings.Contains(section, row) || !strings.Contains(section, s.Source) {
-			t.Errorf("the section lacks the row %q with its source %s", row, s.Source)
+	section, tail, _ := strings.Cut(section, "\n## ")
+	for _, want := range []string{proxyservice.LiteLLMVersion, proxyservice.ContractReadAt} {
+		if !strings.Contains(section, want) {
+			t.Errorf("the section does not say %q", want)
 		}
 	}
+	const first = "| task | setting | kind |"
+	i := strings.Index(section, first)
+	if i < 0 {
+		t.Fatalf("the section has no table starting %q", first)
+	}
+	end := strings.Index(section[i:], "\n\n")
+	if end < 0 {
+		end = len(section) - i
+	}
+	table := ContractTable()
+	if got := section[i : i+end+1]; got != table {
+		if !*testflags.Update {
+			t.Fatalf("the README's contract table differs from proxyservice.Contract; run go test ./stacks -run TestREADMEListsTheContract -update and read the diff.\ngot:\n%s\nwant:\n%s", got, table)
+		}
+		section = section[:i] + table + section[i+end+1:]
+		out := head + "## What the stacks rely on in LiteLLM" + section
+		if tail != "" {
+			out += "\n## " + tail
+		}
+		if err := os.WriteFile("../README.md", []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// ContractTable renders proxyservice.Contract as the README's Markdown table: applied rows, then declined ones.
+func ContractTable() string {
+	var b strings.Builder
+	b.WriteString("| task | setting | kind | value | what LiteLLM does with it | read in |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, declined := range []bool{false, true} {
+		for _, s := range proxyservice.Contract {
+			if (s.Declined != "") != declined {
+				continue
+			}
+			kind, value, does := s.Kind, "varies", s.Does
+			if s.Redis {
+				kind += ", Redis only"
+			}
+			if s.Value != "" {
+				value = "`" + s.Value + "`"
+			}
+			if declined {
+				kind, value, does = s.Kind+", **declined**", "not set", s.Does+". **Declined:** "+s.Declined
+			}
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", s.Task, s.Name, kind, value, does, s.Source)
+		}
+	}
+	return b.String()
 }

@@ -511,9 +511,15 @@ func keyState(t *testing.T, srv *emulator.Server, stack string) string {
 	return state
 }
 
-// failedMigration: a new image whose migration exits 3 stops the apply with the exit code, the reason and the
+// failedMigration: a new image whose migration fails stops the apply with the exit code, the reason and the
 // log stream to read, and the service keeps its task definition; once the migration passes, the next apply
 // rolls the service. It returns the variables the stack was last applied with.
+//
+// The image is the oldest release the image rule accepts (proxyservice.MinImageVersion), and the migration
+// exits as LiteLLM's does there: 1 after its retries ("Database setup failed after multiple retries", PR
+// #44205; from 1.105.0 also 2 for an unrecoverable one). Releases that print "continuing startup" and exit 0
+// on a failed migration are older, and refused at plan time (TestTerraformRejectsBadInput), so the exit code
+// the migration script trusts is right for every image that can be deployed.
 func failedMigration(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d, stack string, vars []string) []string {
 	t.Helper()
 	service := func() string {
@@ -522,17 +528,17 @@ func failedMigration(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d
 	}
 	before := service()
 	family := stack + "-litellm-migrate"
-	code := 3
+	code := 1
 	if err := srv.SetTaskOutcome(family, &code, "Essential container in task exited"); err != nil {
 		t.Fatal(err)
 	}
-	upgrade := append([]string{"-var", "litellm_image=ghcr.io/berriai/litellm-database:v1.108.20"}, vars...)
+	upgrade := append([]string{"-var", "litellm_image=ghcr.io/berriai/litellm-database:v" + proxyservice.MinImageVersion}, vars...)
 	r := tf.Run(t, d, 10*time.Minute, append([]string{"apply", "-input=false", "-auto-approve"}, upgrade...)...)
 	if r.Code == 0 {
-		t.Fatalf("the apply succeeded although the migration exited 3")
+		t.Fatalf("the apply succeeded although the migration exited 1")
 	}
 	flat := strings.Join(strings.Fields(r.Output), " ")
-	for _, w := range []string{"LiteLLM's database migration failed", "exited with code 3 (Essential container in task exited)",
+	for _, w := range []string{"LiteLLM's database migration failed", "exited with code 1 (Essential container in task exited)",
 		"aws logs tail /ecs/" + stack + "-litellm --log-stream-names migrate/migrate/", "the service was not changed"} {
 		if !strings.Contains(flat, w) {
 			t.Errorf("the failed apply does not say %q:\n%s", w, tailOf(r.Output))

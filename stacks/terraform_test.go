@@ -201,7 +201,12 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "fractional password version", vars: []string{"db_password_version=1.5"},
 			want: []string{"db_password_version = 1.5 is out of range: allowed whole numbers 1-1000000"}},
 		{name: "moving image tag", vars: []string{"litellm_image=ghcr.io/berriai/litellm-database:main-stable"},
-			want: []string{`litellm_image = "ghcr.io/berriai/litellm-database:main-stable" is not a pinned image: allowed a registry/repository with a version tag or an @sha256: digest, such as ghcr.io/berriai/litellm-database:v1.108.21`}},
+			want: []string{`litellm_image = "ghcr.io/berriai/litellm-database:main-stable" is not a pinned image: allowed a registry/repository with a version tag of LiteLLM 1.103.3 or newer, such as ghcr.io/berriai/litellm-database:v1.108.21`}},
+		// Before 1.103.3 a failed migration can exit 0, and the apply would roll onto an unmigrated schema.
+		{name: "release that reports a failed migration as a success", vars: []string{"litellm_image=ghcr.io/berriai/litellm-database:v1.103.2"},
+			want: []string{`litellm_image = "ghcr.io/berriai/litellm-database:v1.103.2" is not a pinned image`, "older releases can report a failed migration as a success"}},
+		{name: "digest without a version", vars: []string{"litellm_image=ghcr.io/berriai/litellm-database@sha256:" + strings.Repeat("ab", 32)},
+			want: []string{`is not a pinned image: allowed a registry/repository with a version tag of LiteLLM 1.103.3 or newer`}},
 		{name: "latest image", vars: []string{"litellm_image=ghcr.io/berriai/litellm-database:latest"},
 			want: []string{`litellm_image = "ghcr.io/berriai/litellm-database:latest" is not a pinned image`, "moving tags (latest, main-latest, main-stable, stable, lts, ...) are refused"}},
 		{name: "malformed image", vars: []string{"litellm_image=not an image"},
