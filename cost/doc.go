@@ -3,8 +3,8 @@
 // other expressions evaluated by HCL with Terraform's functions over the variables' defaults or values given
 // like `--var` (expr.go), and a table of us-east-1 list prices kept in prices.go (dated, not fetched live).
 //
-// Rules (rules.go) is the one table of how each resource type is billed: priced by a rule, or free or left
-// out with the reason. A resource type without a rule, a size the price table lacks, or a value known only
+// Billing (billing.go) is the one table of how each resource type is billed: priced by a function, or free or left
+// out with the reason. A resource type without a billing entry, a size the price table lacks, or a value known only
 // after apply is reported as unpriced, never priced at $0. Always-on resources (Fargate, RDS, the load
 // balancer, NAT gateways, public IPv4 addresses, secrets, KMS keys, alarms, dashboards and an optional
 // Redis) are priced exactly; traffic-driven charges are a range from idle to a stated load, LiteLLM's

@@ -61,7 +61,7 @@ type Line struct {
 	// Usage marks a line driven by traffic, or an estimate: a range rather than a list price.
 	Usage bool
 	// Missing says why the line has no price, such as an RDS instance class the table lacks or a resource
-	// type without a rule; the line's cost is then unknown, not zero, and Low and High are not set.
+	// type without a billing entry; the line's cost is then unknown, not zero, and Low and High are not set.
 	Missing string
 }
 
@@ -110,10 +110,10 @@ type Estimate struct {
 	Notes []string
 }
 
-// Monthly prices a stack's resources for a month of 730 hours, by the rule Rules gives each resource type.
+// Monthly prices a stack's resources for a month of 730 hours, by the rule Billing gives each resource type.
 // A bad option or --var value returns an error and no estimate. Otherwise the estimate is returned, with an
 // error listing every line it could not price (a size the table lacks, a value known only after apply, a
-// resource type without a rule, a region other than the table's): those lines are marked Missing, never
+// resource type without a billing entry, a region other than the table's): those lines are marked Missing, never
 // priced at $0.
 func Monthly(s *Stack, opts Options) (Estimate, error) {
 	if err := opts.validate(); err != nil {
@@ -140,11 +140,11 @@ func Monthly(s *Stack, opts Options) (Estimate, error) {
 	}
 	for _, typ := range s.Types() {
 		rs := s.OfType(typ)
-		rule, ok := Rules[typ]
+		rule, ok := Billing[typ]
 		switch {
 		case !ok:
 			b.missing(typ, typ, GroupUnpriced, fmt.Sprintf("%d %s: %s", len(rs), plural(len(rs), "resource", "resources"), b.names(rs, "")),
-				"no rule for "+typ+" in cost/rules.go")
+				"no billing entry for "+typ+" in cost/billing.go")
 		case rule.Price != nil:
 			rule.Price(b, rs)
 		default:

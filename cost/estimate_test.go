@@ -62,7 +62,7 @@ func TestBenchmarkByHand(t *testing.T) {
 		{"NAT gateway hours", 730, 32.85, 32.85},                  // 730 h x $0.045
 		{"Public IPv4, load balancer", 1460, 7.30, 7.30},          // 2 zones x 730 h x $0.005
 		{"Public IPv4, Elastic IPs", 730, 3.65, 3.65},             // the NAT gateway's x 730 h x $0.005
-		{"CloudWatch alarms", 8, 0.80, 0.80},                      // 6 alarms, the 5xx rate reading 3 metrics, x $0.10
+		{"CloudWatch alarms", 9, 0.90, 0.90},                      // 7 alarms, the 5xx rate reading 3 metrics, x $0.10
 		{"ALB LCUs", gb, 0, 46.917115},                            // 5,864.64 LCU-hours x $0.008
 		{"NAT gateway data processed", gb, 0, 263.908768},         // 5,864.64 GB x $0.045
 		{"Inter-AZ to the NAT gateway", gb, 0, 58.646393},         // half of it crosses zones, $0.01 on each side
@@ -296,7 +296,7 @@ func TestUnpricedIsNotZero(t *testing.T) {
 		item   string
 		want   string
 	}{
-		{name: "a resource type without a rule", item: noRule, want: "no rule for " + noRule + " in cost/rules.go",
+		{name: "a resource type without a billing entry", item: noRule, want: "no billing entry for " + noRule + " in cost/billing.go",
 			change: func(s *Stack) {
 				s.Resources = append(s.Resources, Resource{Type: noRule, Name: "jobs", Body: map[string]any{"name": "litellm"}})
 			}},

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// The price rules Rules names: each reads its resources' counts and sizes and adds the lines they cost.
+// The price rules Billing names: each reads its resources' counts and sizes and adds the lines they cost.
 
 const h = HoursPerMonth
 

@@ -66,9 +66,10 @@ type Profile struct {
 	// LITELLM_HOSTED_ZONE_ID. Default: none.
 	DomainName   string
 	HostedZoneID string
-	// KMSKeyArn encrypts the log groups and secrets (and Redis) with this customer-managed key instead of
-	// AWS-managed keys; its policy must let CloudWatch Logs, Secrets Manager and ElastiCache use it. Set
-	// from LITELLM_KMS_KEY_ARN. Default: AWS-managed encryption.
+	// KMSKeyArn encrypts the log groups, secrets, alarm topic and Redis with this customer-managed key instead
+	// of the key the stack makes (constructs/encryption); its policy must let CloudWatch Logs, Secrets Manager,
+	// CloudWatch alarms and ElastiCache use it. Set from LITELLM_KMS_KEY_ARN. Default: the stack's own key for
+	// everything but Redis, which keeps AWS-managed encryption (ElastiCache cannot change a running group's key).
 	KMSKeyArn string
 	// ALBAccessLogsBucket receives the load balancer's access logs (the bucket must allow ELB log delivery).
 	// Set from LITELLM_ALB_ACCESS_LOGS_BUCKET. Default: none.

@@ -16,7 +16,7 @@ import (
 
 // Key is the stack's customer-managed KMS key and its alias.
 type Key struct {
-	// Arn is the key's ARN: what log groups, secrets, the cache and SNS topics take as their KMS key.
+	// Arn is the key's ARN: what log groups, secrets and SNS topics take as their KMS key.
 	Arn *string
 	// KeyID is the key's id (a UUID).
 	KeyID *string
@@ -81,8 +81,8 @@ func New(scope constructs.Construct, id string, props Props) *Key {
 	return k
 }
 
-// keyPolicy lets exactly the services that use the key do so. Secrets Manager and ElastiCache use it on
-// behalf of callers in the account, so the account statement (with the callers' IAM policies, which name
+// keyPolicy lets exactly the services that use the key do so. Secrets Manager uses it on behalf of callers
+// in the account, so the account statement (with the callers' IAM policies, which name
 // kms:ViaService) covers them; SNS likewise uses it on behalf of whoever publishes.
 func keyPolicy(p Props, partition, account string) string {
 	var logGroups []string

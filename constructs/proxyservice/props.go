@@ -109,8 +109,9 @@ type Props struct {
 	// bool expression such as a variable's BooleanValue()): while on, a deleted salt key secret stays
 	// restorable for 30 days, as the database's final snapshot needs it. Default (unset): on.
 	DeletionProtection deploytime.Bool
-	// KMSKeyArn encrypts the log group and the master key secret with this customer-managed key instead of the AWS-managed default; its key
-	// policy must let CloudWatch Logs; the execution role is granted kms:Decrypt on it use it. Default: empty, AWS-managed encryption.
+	// KMSKeyArn encrypts the log group and the service's secrets with this customer-managed key instead of
+	// AWS-managed keys. Its key policy must let CloudWatch Logs use it; the execution role is granted
+	// kms:Decrypt on it. The stacks pass their own key (constructs/encryption). Default: empty, AWS-managed keys.
 	KMSKeyArn string
 }
 

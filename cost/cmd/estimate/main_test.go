@@ -78,7 +78,7 @@ func TestRun(t *testing.T) {
 			stderr: []string{`LITELLM_REDIS="maybe": not a switch`}},
 		{name: "read from a cdktf output, with a type no rule covers", args: []string{"litellm-benchmark", "-from", from, "-var", "secrets=3"}, code: 1,
 			stdout: []string{"3 secrets", "aws_sqs_queue", "no price", "+ unpriced"},
-			stderr: []string{"no rule for aws_sqs_queue in cost/rules.go"}},
+			stderr: []string{"no billing entry for aws_sqs_queue in cost/billing.go"}},
 		{name: "nothing to read", args: []string{"litellm-two-instance", "-from", from}, code: 2,
 			stderr: []string{"run ./help synth first"}},
 		{name: "help", args: []string{"-h"}, code: 0, stderr: []string{"-var", "-from", "-redis-node-type", "-rps", "-kb-per-request"}},

@@ -9,14 +9,14 @@ import (
 	"litellm-aws/constructs/database"
 )
 
-// TestEveryResourceTypeHasARule fails when a stack, with any of the options, holds a resource type that
-// Rules neither prices nor gives a reason for leaving unpriced: add the type to cost/rules.go.
-func TestEveryResourceTypeHasARule(t *testing.T) {
+// TestEveryResourceTypeIsBilled fails when a stack, with any of the options, holds a resource type that
+// Billing neither prices nor gives a reason for leaving unpriced: add the type to cost/billing.go.
+func TestEveryResourceTypeIsBilled(t *testing.T) {
 	for _, o := range options {
 		for _, s := range stacksFor(t, o) {
 			for _, typ := range s.Types() {
-				if _, ok := Rules[typ]; !ok {
-					t.Errorf("%s (%s): resource type %s has neither a price rule nor a free / not counted reason in cost/rules.go",
+				if _, ok := Billing[typ]; !ok {
+					t.Errorf("%s (%s): resource type %s has neither a price function nor a free / not counted reason in cost/billing.go",
 						s.Name, o.name, typ)
 				}
 			}
@@ -38,7 +38,7 @@ func TestEveryStackIsFullyPriced(t *testing.T) {
 					if l.Low <= 0 && !l.Usage || l.High <= 0 {
 						t.Errorf("%s = %v-%v: a priced line must cost something", l.Item, l.Low, l.High)
 					}
-					if _, ok := Rules[l.Type]; !ok || Rules[l.Type].Price == nil {
+					if _, ok := Billing[l.Type]; !ok || Billing[l.Type].Price == nil {
 						t.Errorf("%s comes from %s, which has no price rule", l.Item, l.Type)
 					}
 				}
@@ -53,7 +53,7 @@ func TestEveryStackIsFullyPriced(t *testing.T) {
 }
 
 func TestRulesAreWellFormed(t *testing.T) {
-	for typ, r := range Rules {
+	for typ, r := range Billing {
 		set := 0
 		for _, on := range []bool{r.Price != nil, r.Free != "", r.NotCounted != ""} {
 			if on {
@@ -72,9 +72,9 @@ func TestRulesAreWellFormed(t *testing.T) {
 	}
 }
 
-// TestEveryRuleIsUsed keeps Rules to the types the stacks hold: a rule for a type no stack has any more
+// TestEveryEntryIsUsed keeps Billing to the types the stacks hold: an entry for a type no stack has any more
 // is a stale fact.
-func TestEveryRuleIsUsed(t *testing.T) {
+func TestEveryEntryIsUsed(t *testing.T) {
 	seen := map[string]bool{}
 	for _, o := range options {
 		for _, s := range stacksFor(t, o) {
@@ -84,14 +84,14 @@ func TestEveryRuleIsUsed(t *testing.T) {
 		}
 	}
 	var stale []string
-	for typ := range Rules {
+	for typ := range Billing {
 		if !seen[typ] {
 			stale = append(stale, typ)
 		}
 	}
 	sort.Strings(stale)
 	if len(stale) > 0 {
-		t.Errorf("cost/rules.go has rules for types no stack holds with any option: %v", stale)
+		t.Errorf("cost/billing.go has rules for types no stack holds with any option: %v", stale)
 	}
 }
 

@@ -1,10 +1,10 @@
 package cost
 
-// Rules is how each resource type a stack may contain is billed: priced by a function that adds lines to
+// Billing is how each resource type a stack may contain is billed: priced by a function that adds lines to
 // the bill, or not priced, with the reason. It is the one place that says so. A type missing from it is
-// not priced at $0: the estimate reports it as unpriced and is incomplete, and TestEveryResourceTypeHasARule
+// not priced at $0: the estimate reports it as unpriced and is incomplete, and TestEveryResourceTypeIsBilled
 // names the type and the stack. When a stack gains a resource type, add it here.
-var Rules = map[string]Rule{
+var Billing = map[string]Billed{
 	// Compute.
 	"aws_ecs_service":           priced(priceFargate),
 	"aws_ecs_task_definition":   priced(sortTaskDefinitions),
@@ -87,8 +87,8 @@ const (
 	bucketSetting    = "a bucket setting, no charge"
 )
 
-// Rule is how one resource type is billed: exactly one of Price, Free and NotCounted is set.
-type Rule struct {
+// Billed is how one resource type is billed: exactly one of Price, Free and NotCounted is set.
+type Billed struct {
 	// Price adds the type's lines to the bill.
 	Price func(b *bill, rs []Resource)
 	// Free says why AWS does not bill the type, or bills it through another type's line.
@@ -100,11 +100,11 @@ type Rule struct {
 	Check func(b *bill, r Resource) error
 }
 
-func priced(f func(b *bill, rs []Resource)) Rule { return Rule{Price: f} }
-func free(reason string) Rule                    { return Rule{Free: reason} }
-func notCounted(reason string) Rule              { return Rule{NotCounted: reason} }
+func priced(f func(b *bill, rs []Resource)) Billed { return Billed{Price: f} }
+func free(reason string) Billed                    { return Billed{Free: reason} }
+func notCounted(reason string) Billed              { return Billed{NotCounted: reason} }
 
-func (r Rule) checkedBy(f func(b *bill, r Resource) error) Rule {
+func (r Billed) checkedBy(f func(b *bill, r Resource) error) Billed {
 	r.Check = f
 	return r
 }
