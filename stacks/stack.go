@@ -2,10 +2,11 @@ package stacks
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -98,17 +99,17 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		cacheErr = cacheProps.WithDefaults().Validate()
 	}
 	monProps := monitoring.Props{Name: p.StackName, Region: p.Region, AlarmEmail: vars.AlarmEmail, KMSKeyArn: p.KMSKeyArn}
-	keyProps := encryption.Props{Name: p.StackName, Region: p.Region,
+	// The account and partition the stack deploys into, read once from Terraform, as terraform-aws-modules
+	// does: the key's policy and the log bucket's name them, whoever owns a key brought in.
+	account := *dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("caller"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+	partition := *dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
+	keyProps := encryption.Props{Name: p.StackName, Region: p.Region, AccountID: account, Partition: partition,
 		// The stack's key takes over the alarm topic's key of stacks deployed before it had one.
 		MovedFromKey: encryption.MonitoringTopicKeyAddress, MovedFromAlias: encryption.MonitoringTopicKeyAliasAddress}
-	logProps := logbucket.Props{Name: p.StackName, Region: p.Region, AccountID: accountOf(p.KMSKeyArn)}
+	logProps := logbucket.Props{Name: p.StackName, Region: p.Region, AccountID: account}
 	// The service is checked against the load balancer it will sit behind (keep-alive against idle timeout).
 	svcCheck := svcProps
 	svcCheck.LoadBalancer = &loadbalancer.LoadBalancer{IdleTimeoutSeconds: lbProps.WithDefaults().IdleTimeoutSeconds}
-	if p.KMSKeyArn == "" {
-		monProps.KMSKeyArn = placeholderKeyArn
-		logProps.AccountID = placeholderAccount
-	}
 	if err := errors.Join(p.Validate(), cacheErr, monProps.WithDefaults().Validate(),
 		keyProps.WithDefaults().Validate(),
 		logProps.WithDefaults().Validate(),
@@ -146,7 +147,6 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	if kmsKeyArn == "" {
 		key = encryption.New(stack, "encryption", keyProps)
 		kmsKeyArn = *key.Arn
-		logProps.AccountID = *key.AccountID
 	}
 	// Not Redis: ElastiCache cannot change the key of a running replication group (kms_key_id forces a new
 	// one), so Redis keeps AWS-managed encryption unless LITELLM_KMS_KEY_ARN is set from the start.
@@ -183,20 +183,6 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 	}
 	protectFromDestroy(stack, p.StackName, vars.DeletionProtection, kept)
 	return stack, nil
-}
-
-// Stand-ins for values that exist only once the stack's key does, so that the props can be checked first.
-const (
-	placeholderKeyArn  = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"
-	placeholderAccount = "000000000000"
-)
-
-// accountOf is the account of a KMS key ARN, or "" when there is none.
-func accountOf(arn string) string {
-	if parts := strings.Split(arn, ":"); len(parts) >= 5 {
-		return parts[4]
-	}
-	return ""
 }
 
 func outputs(stack cdktf.TerraformStack, lb *loadbalancer.LoadBalancer, db *database.Database, svc *proxyservice.ProxyService,

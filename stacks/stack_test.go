@@ -622,6 +622,17 @@ func TestCustomerManagedKey(t *testing.T) {
 	if !decrypt {
 		t.Error("the execution role cannot decrypt the secrets")
 	}
+	// The key may live in another account (123456789012 here); the log bucket accepts logs from the stack's
+	// own account, read from Terraform, never the key's.
+	account := "${data.aws_caller_identity.caller.account_id}"
+	for _, pol := range doc.Resources("aws_s3_bucket_policy") {
+		if policy := fmt.Sprint(pol["policy"]); strings.Contains(policy, "123456789012") {
+			t.Errorf("a bucket policy names the key's account: %s", policy)
+		}
+	}
+	if all := synthtest.JSON(doc.Resources("aws_s3_bucket_policy")); !strings.Contains(all, account) {
+		t.Errorf("no bucket policy names the stack's account %s: %s", account, all)
+	}
 	p.KMSKeyArn = "alias/aws/secretsmanager"
 	if _, err := stacks.New(cdktf.Testing_App(nil), p); err == nil || !strings.Contains(err.Error(), `KMSKeyArn "alias/aws/secretsmanager" is not a KMS key ARN`) {
 		t.Errorf("bad key: %v", err)

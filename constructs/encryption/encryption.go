@@ -47,12 +47,16 @@ func New(scope constructs.Construct, id string, props Props) *Key {
 
 	// Locals keep the policy JSON plain (no quotes inside it). The key depends on data sources only, never on
 	// another resource of the stack: a teardown destroys everything else and keeps the key.
-	caller := dataawscalleridentity.NewDataAwsCallerIdentity(c, jsii.String("caller"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
-	partition := dataawspartition.NewDataAwsPartition(c, jsii.String("current-partition"), &dataawspartition.DataAwsPartitionConfig{})
+	if p.AccountID == "" {
+		p.AccountID = *dataawscalleridentity.NewDataAwsCallerIdentity(c, jsii.String("caller"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+	}
+	if p.Partition == "" {
+		p.Partition = *dataawspartition.NewDataAwsPartition(c, jsii.String("current-partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
+	}
 	k := &Key{
 		AliasName: jsii.String(aliasPrefix + p.Name),
-		accountID: cdktf.NewTerraformLocal(c, jsii.String("account_id"), caller.AccountId()),
-		partition: cdktf.NewTerraformLocal(c, jsii.String("partition"), partition.Partition()),
+		accountID: cdktf.NewTerraformLocal(c, jsii.String("account_id"), jsii.String(p.AccountID)),
+		partition: cdktf.NewTerraformLocal(c, jsii.String("partition"), jsii.String(p.Partition)),
 	}
 	k.AccountID, k.Partition = k.accountID.AsString(), k.partition.AsString()
 

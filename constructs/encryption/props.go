@@ -29,6 +29,11 @@ type Props struct {
 	// state is ignored, so a new stack is unaffected. Default: empty, no moved block.
 	MovedFromKey   string
 	MovedFromAlias string
+	// AccountID and Partition are the account and partition the key is made in, for its policy: Terraform
+	// expressions (a stack reads data.aws_caller_identity and data.aws_partition once and passes them to every
+	// construct that needs them) or literals. Default: read here from those data sources.
+	AccountID string
+	Partition string
 }
 
 // The addresses under which constructs/monitoring created the alarm topic's key and alias before the stack
