@@ -1,8 +1,7 @@
 # shellcheck shell=bash
 # The everyday verbs: synthesize, test, and the cdktf deploy/diff/output/destroy wrappers.
 
-STACKS=(litellm-benchmark litellm-two-instance litellm-eight-instance)
-
+# require_stack NAME: dies unless NAME is one of STACKS (scripts/lib.sh, from internal/facts/facts.txt).
 require_stack() {
   local s=${1:-}
   [ -n "$s" ] || die "name a stack: one of ${STACKS[*]}"
