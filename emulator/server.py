@@ -21,6 +21,8 @@ import signal
 import string
 import sys
 
+# The moto the patches are written for; check_moto is the one check of it (./help's need_moto runs --check, and
+# internal/emulator reports this script's exit message).
 REQUIRED_MOTO_MAJOR = 5
 
 # What AWS picks when CreateReplicationGroup or CreateCacheCluster names no engine version.
@@ -874,7 +876,8 @@ PATCHES = [
 def check_moto():
     hint = (
         f"the AWS emulator needs moto {REQUIRED_MOTO_MAJOR}.x with its server extra for {sys.executable}. This "
-        "project's machine image ships it (PyPI is not reachable there); elsewhere: pip install 'moto[server]>=5,<6'"
+        "project's machine image ships it (PyPI is not reachable there); elsewhere: "
+        f"pip install 'moto[server]>={REQUIRED_MOTO_MAJOR},<{REQUIRED_MOTO_MAJOR + 1}'"
     )
     try:
         import moto
@@ -882,11 +885,17 @@ def check_moto():
     except ImportError as e:
         sys.exit(f"error: cannot import moto's server ({e}): {hint}")
     if moto.__version__.split(".")[0] != str(REQUIRED_MOTO_MAJOR):
-        sys.exit(f"error: found moto {moto.__version__}, and the patches here are written for moto 5.x: {hint}")
+        sys.exit(
+            f"error: found moto {moto.__version__}, and the patches here are written for moto {REQUIRED_MOTO_MAJOR}.x: "
+            f"{hint}"
+        )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--check", action="store_true", help="check that moto is there, in the version the patches are for, and exit"
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; 0 picks a free one (default)")
     parser.add_argument("--port-file", help="write the bound port here once the server accepts connections")
     parser.add_argument(
@@ -912,6 +921,8 @@ def main(argv=None):
     # only when asked, and aws_iam_role_policy_attachment fails with NoSuchEntity without them.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     check_moto()
+    if args.check:
+        return
     if args.detach:
         try:
             os.setsid()
