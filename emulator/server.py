@@ -619,6 +619,25 @@ def patch_ecs_run_task():
     backend_cls.run_task = run_task
 
 
+def patch_ecs_container_sizes():
+    """A task's containers report cpu and memory as strings, as ECS does.
+
+    moto 5.2 copies them from the task definition as numbers (0 for a container that sets no cpu): the AWS CLI takes
+    that, but the AWS SDK for Go refuses RunTask's and DescribeTasks' answers ("expected string, got 0"), and
+    ./help benchmark (loadtest/benchmark) reads both with it.
+    """
+    from moto.ecs import models
+
+    original_init = models.Container.__init__
+
+    def __init__(self, task_def):
+        original_init(self, task_def)
+        self.cpu = None if self.cpu is None else str(self.cpu)
+        self.memory = None if self.memory is None else str(self.memory)
+
+    models.Container.__init__ = __init__
+
+
 # The Fargate On-Demand vCPU quota of the emulated account (Service Quotas fargate/L-3032A538). The default is a
 # stand-in large enough for every stack, so that --local deploys pass the preflight; a test lowers it, or makes the
 # calls fail, with POST /_emulator/servicequotas/quota (see patch_service_quotas).
@@ -862,6 +881,7 @@ PATCHES = [
     patch_elasticache,
     patch_ecs,
     patch_ecs_run_task,
+    patch_ecs_container_sizes,
     patch_ecs_deployment_configuration,
     patch_ecs_service_rollout,
     patch_logs_kms,
