@@ -8,6 +8,7 @@ CACHE_DIR=${LITELLM_AWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/litellm-aws}
 # What the Go code needs too (the stacks, the versions of Terraform, the AWS provider and the cdktf CLI) is written
 # once, in internal/facts/facts.txt, which the Go code embeds (internal/facts). A terraform on PATH of
 # TERRAFORM_MIN_VERSION or newer is used; otherwise TERRAFORM_FALLBACK_VERSION is built from source once.
+# shellcheck disable=SC2034 # STACK_PROFILE and STACK_TASKS are read by help and scripts/verbs/*.sh
 _read_facts() {
   local fact value name profile tasks
   STACKS=()
@@ -194,6 +195,25 @@ ensure_cdktf_cli() {
 synth_all() {
   need_go; need_node
   (cd "$ROOT" && go run . >&2)
+}
+
+need_jq() {
+  command -v jq >/dev/null 2>&1 && return
+  log "installing jq from Debian's packages (./help teardown reads the synthesized stack and Terraform's state with it)"
+  apt_install jq
+  command -v jq >/dev/null 2>&1 || die "jq is not installed and could not be: install jq and run this again"
+}
+
+# go_command PKG: builds the Go command PKG of this checkout into the cache and prints its path. Built rather than
+# run with `go run`, which turns every exit status into 1; go build leaves a binary that is up to date alone, so
+# this costs a link only when the sources changed. One binary per checkout, written under a lock.
+go_command() {
+  local dir bin
+  dir="$CACHE_DIR/bin/$(printf '%s' "$ROOT" | cksum | cut -d ' ' -f 1)"
+  bin="$dir/$(basename "$1")"
+  mkdir -p "$dir"
+  (cd "$ROOT" && flock "$bin.lock" go build -o "$bin" "$1") >&2 || return 1
+  printf '%s\n' "$bin"
 }
 
 # need_aws_cli: the AWS CLI, which runs LiteLLM's one-off database migration task during a deploy (and which the

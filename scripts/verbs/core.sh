@@ -29,7 +29,7 @@ verb_test() {
   ensure_cdktf_cli
   ensure_scanners
   need_aws_cli
-  # The load test's HTML report is checked in a real headless browser; ./help benchmark reads outputs with jq.
+  # The load test's HTML report is checked in a real headless browser; the teardown the tests run reads with jq.
   apt_install chromium fonts-liberation
   need_jq
   # shellcheck source=scripts/emulator.sh
