@@ -21,6 +21,8 @@ import signal
 import string
 import sys
 
+# The moto the patches are written for; check_moto is the one check of it (./help's need_moto runs --check, and
+# internal/emulator reports this script's exit message).
 REQUIRED_MOTO_MAJOR = 5
 
 # What AWS picks when CreateReplicationGroup or CreateCacheCluster names no engine version.
@@ -617,6 +619,25 @@ def patch_ecs_run_task():
     backend_cls.run_task = run_task
 
 
+def patch_ecs_container_sizes():
+    """A task's containers report cpu and memory as strings, as ECS does.
+
+    moto 5.2 copies them from the task definition as numbers (0 for a container that sets no cpu): the AWS CLI takes
+    that, but the AWS SDK for Go refuses RunTask's and DescribeTasks' answers ("expected string, got 0"), and
+    ./help benchmark (loadtest/benchmark) reads both with it.
+    """
+    from moto.ecs import models
+
+    original_init = models.Container.__init__
+
+    def __init__(self, task_def):
+        original_init(self, task_def)
+        self.cpu = None if self.cpu is None else str(self.cpu)
+        self.memory = None if self.memory is None else str(self.memory)
+
+    models.Container.__init__ = __init__
+
+
 # The Fargate On-Demand vCPU quota of the emulated account (Service Quotas fargate/L-3032A538). The default is a
 # stand-in large enough for every stack, so that --local deploys pass the preflight; a test lowers it, or makes the
 # calls fail, with POST /_emulator/servicequotas/quota (see patch_service_quotas).
@@ -860,6 +881,7 @@ PATCHES = [
     patch_elasticache,
     patch_ecs,
     patch_ecs_run_task,
+    patch_ecs_container_sizes,
     patch_ecs_deployment_configuration,
     patch_ecs_service_rollout,
     patch_logs_kms,
@@ -874,7 +896,8 @@ PATCHES = [
 def check_moto():
     hint = (
         f"the AWS emulator needs moto {REQUIRED_MOTO_MAJOR}.x with its server extra for {sys.executable}. This "
-        "project's machine image ships it (PyPI is not reachable there); elsewhere: pip install 'moto[server]>=5,<6'"
+        "project's machine image ships it (PyPI is not reachable there); elsewhere: "
+        f"pip install 'moto[server]>={REQUIRED_MOTO_MAJOR},<{REQUIRED_MOTO_MAJOR + 1}'"
     )
     try:
         import moto
@@ -882,11 +905,17 @@ def check_moto():
     except ImportError as e:
         sys.exit(f"error: cannot import moto's server ({e}): {hint}")
     if moto.__version__.split(".")[0] != str(REQUIRED_MOTO_MAJOR):
-        sys.exit(f"error: found moto {moto.__version__}, and the patches here are written for moto 5.x: {hint}")
+        sys.exit(
+            f"error: found moto {moto.__version__}, and the patches here are written for moto {REQUIRED_MOTO_MAJOR}.x: "
+            f"{hint}"
+        )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--check", action="store_true", help="check that moto is there, in the version the patches are for, and exit"
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; 0 picks a free one (default)")
     parser.add_argument("--port-file", help="write the bound port here once the server accepts connections")
     parser.add_argument(
@@ -912,6 +941,8 @@ def main(argv=None):
     # only when asked, and aws_iam_role_policy_attachment fails with NoSuchEntity without them.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     check_moto()
+    if args.check:
+        return
     if args.detach:
         try:
             os.setsid()

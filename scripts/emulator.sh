@@ -12,18 +12,13 @@
 
 EMULATOR_DIR="$CACHE_DIR/emulator"
 
-# need_moto: python3 with moto 5.x and its server extra. This project's machine image ships both and cannot reach
-# PyPI, so this says what is missing instead of trying to install it.
+# need_moto: python3 with the moto emulator/server.py patches, checked by server.py itself (--check), the one place
+# that knows which moto that is. This project's machine image ships it and cannot reach PyPI, so this says what is
+# missing instead of trying to install it.
 need_moto() {
-  local hint="the AWS emulator needs python3 with moto 5.x and its server extra; this project's machine image ships both (PyPI is not reachable there), elsewhere: pip install 'moto[server]>=5,<6'"
-  command -v python3 >/dev/null 2>&1 || die "python3 is not on PATH: $hint"
-  local version
-  version=$(python3 -c 'import moto, moto.moto_server.werkzeug_app; print(moto.__version__)' 2>/dev/null) ||
-    die "$(command -v python3) cannot import moto's server: $hint"
-  case "$version" in
-    5.*) ;;
-    *) die "$(command -v python3) has moto $version, and emulator/server.py patches moto 5.x: $hint" ;;
-  esac
+  command -v python3 >/dev/null 2>&1 || die "python3 is not on PATH: the AWS emulator (emulator/server.py) runs on it"
+  local out
+  out=$(python3 "$ROOT/emulator/server.py" --check 2>&1) || die "${out#error: }"
 }
 
 # _emulator_pid: prints the pid of the emulator recorded in $EMULATOR_DIR if that process is still it.

@@ -4,11 +4,31 @@
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 CACHE_DIR=${LITELLM_AWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/litellm-aws}
-CDKTF_CLI_VERSION=0.20.11
-# The stacks need Terraform 1.11 (ephemeral values, write-only arguments: stacks.TerraformVersion). A terraform on
-# PATH that old or newer is used; otherwise this version is built from source once (BUSL-licensed since 1.6).
-TERRAFORM_MIN_VERSION=1.11.0
-TERRAFORM_FALLBACK_VERSION=1.11.4
+
+# What the Go code needs too (the stacks, the versions of Terraform, the AWS provider and the cdktf CLI) is written
+# once, in internal/facts/facts.txt, which the Go code embeds (internal/facts). A terraform on PATH of
+# TERRAFORM_MIN_VERSION or newer is used; otherwise TERRAFORM_FALLBACK_VERSION is built from source once.
+# shellcheck disable=SC2034 # STACK_PROFILE and STACK_TASKS are read by help and scripts/verbs/*.sh
+_read_facts() {
+  local fact value name profile tasks
+  STACKS=()
+  declare -gA STACK_PROFILE=() STACK_TASKS=()
+  while read -r fact value; do
+    case $fact in
+      stack)
+        read -r name profile tasks <<<"$value"
+        STACKS+=("$name")
+        STACK_PROFILE[$name]=$profile
+        STACK_TASKS[$name]=$tasks
+        ;;
+      terraform-min-version) TERRAFORM_MIN_VERSION=$value ;;
+      terraform-fallback-version) TERRAFORM_FALLBACK_VERSION=$value ;;
+      aws-provider-version) AWS_PROVIDER_VERSION=$value ;;
+      cdktf-cli-version) CDKTF_CLI_VERSION=$value ;;
+    esac
+  done <"$ROOT/internal/facts/facts.txt"
+}
+_read_facts
 
 # jsii runs Node.js 20 and prints an end-of-life banner on every start; it hides real output.
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
@@ -53,7 +73,7 @@ version_at_least() {
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
 }
 
-# terraform_version BIN: prints the version of a terraform binary (1.11.4), or nothing.
+# terraform_version BIN: prints the version of a terraform binary (such as 1.11.0), or nothing.
 terraform_version() {
   "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p' | head -n 1
 }
@@ -100,7 +120,7 @@ warm_plugin_cache() {
     [ -d "$cache" ] && [ -n "$(ls -A "$cache" 2>/dev/null)" ] && exit 0
     local dir
     dir=$(mktemp -d)
-    printf '%s\n' '{"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.100.0, < 6.0.0"}}}}' >"$dir/main.tf.json"
+    printf '{"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "%s"}}}}\n' "$AWS_PROVIDER_VERSION" >"$dir/main.tf.json"
     (cd "$dir" && "$TERRAFORM" init -input=false -backend=false >/dev/null) || { rm -rf "$dir"; exit 1; }
     rm -rf "$dir"
   ) 9>"$CACHE_DIR/plugin-cache.lock"
@@ -156,7 +176,7 @@ EOF
   return 0
 }
 
-# ensure_cdktf_cli: cdktf-cli@0.20.11 from npm, installed once into the cache.
+# ensure_cdktf_cli: cdktf-cli@$CDKTF_CLI_VERSION from npm, installed once into the cache.
 ensure_cdktf_cli() {
   local prefix="$CACHE_DIR/cdktf-cli-$CDKTF_CLI_VERSION"
   if [ ! -x "$prefix/node_modules/.bin/cdktf" ]; then
@@ -175,6 +195,25 @@ ensure_cdktf_cli() {
 synth_all() {
   need_go; need_node
   (cd "$ROOT" && go run . >&2)
+}
+
+need_jq() {
+  command -v jq >/dev/null 2>&1 && return
+  log "installing jq from Debian's packages (./help teardown reads the synthesized stack and Terraform's state with it)"
+  apt_install jq
+  command -v jq >/dev/null 2>&1 || die "jq is not installed and could not be: install jq and run this again"
+}
+
+# go_command PKG: builds the Go command PKG of this checkout into the cache and prints its path. Built rather than
+# run with `go run`, which turns every exit status into 1; go build leaves a binary that is up to date alone, so
+# this costs a link only when the sources changed. One binary per checkout, written under a lock.
+go_command() {
+  local dir bin
+  dir="$CACHE_DIR/bin/$(printf '%s' "$ROOT" | cksum | cut -d ' ' -f 1)"
+  bin="$dir/$(basename "$1")"
+  mkdir -p "$dir"
+  (cd "$ROOT" && flock "$bin.lock" go build -o "$bin" "$1") >&2 || return 1
+  printf '%s\n' "$bin"
 }
 
 # need_aws_cli: the AWS CLI, which runs LiteLLM's one-off database migration task during a deploy (and which the

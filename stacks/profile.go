@@ -7,6 +7,7 @@ import (
 	"litellm-aws/constructs/loadbalancer"
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/facts"
 	"litellm-aws/internal/rule"
 )
 
@@ -94,18 +95,36 @@ type Profile struct {
 }
 
 // Benchmark is LiteLLM's published benchmark: 4 tasks x 4 vCPU x 8 GB, 4 workers each.
-func Benchmark() Profile { return Profile{StackName: "litellm-benchmark", DesiredTaskCount: 4} }
+func Benchmark() Profile { return judgedAs("benchmark") }
 
 // TwoInstance is the seed's reference configuration with 2 tasks.
-func TwoInstance() Profile { return Profile{StackName: "litellm-two-instance", DesiredTaskCount: 2} }
+func TwoInstance() Profile { return judgedAs("two-instance") }
 
 // EightInstance is the seed's higher-throughput configuration with 8 tasks.
-func EightInstance() Profile {
-	return Profile{StackName: "litellm-eight-instance", DesiredTaskCount: 8}
+func EightInstance() Profile { return judgedAs("eight-instance") }
+
+// All returns every profile, in the order the README lists them: one per stack of internal/facts.
+func All() []Profile {
+	var all []Profile
+	for _, s := range facts.Stacks() {
+		all = append(all, fromFacts(s))
+	}
+	return all
 }
 
-// All returns every profile, in the order the README lists them.
-func All() []Profile { return []Profile{Benchmark(), TwoInstance(), EightInstance()} }
+// judgedAs is the profile of the stack internal/facts judges against the load tester's profile.
+func judgedAs(loadTestProfile string) Profile {
+	s, ok := facts.StackFor(loadTestProfile)
+	if !ok {
+		panic(fmt.Sprintf("internal/facts/facts.txt has no stack for the load test profile %q", loadTestProfile))
+	}
+	return fromFacts(s)
+}
+
+// fromFacts is a stack's profile: its name and task count, as internal/facts has them; the rest defaults.
+func fromFacts(s facts.Stack) Profile {
+	return Profile{StackName: s.Name, DesiredTaskCount: s.TaskCount}
+}
 
 // Defaults shared by every profile.
 const (

@@ -26,11 +26,11 @@ import (
 // ProviderVersion is the hashicorp/aws line the stacks need: write-only arguments and ephemeral resources
 // keep every secret out of the state (internal/writeonly). The Go bindings are older (5.84); what they lack
 // is written as overrides there.
-const ProviderVersion = writeonly.ProviderVersion
+var ProviderVersion = writeonly.ProviderVersion
 
 // TerraformVersion is the Terraform CLI the stacks need: ephemeral values and write-only arguments (1.11).
 // ./help builds this version when no terraform on PATH is new enough.
-const TerraformVersion = writeonly.TerraformVersion
+var TerraformVersion = writeonly.TerraformVersion
 
 // New builds one profile's stack. It checks everything first and returns every problem at once; on error
 // the caller must not synthesize.

@@ -11,25 +11,18 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 
+	"litellm-aws/constructs/loadgen/contract"
 	"litellm-aws/internal/awsiam"
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/sgrule"
 )
 
-// What the task definition names; ./help benchmark reads them from the stack's outputs or relies on them.
+// What the task definition names and ./help benchmark relies on: constructs/loadgen/contract.
 const (
-	// ContainerName is the task's one container; its log streams are loadgen/loadgen/<task id>.
-	ContainerName = "loadgen"
-	// LogStreamPrefix is the awslogs stream prefix.
-	LogStreamPrefix = "loadgen"
-	// PlaceholderTag is the image tag of the revision Terraform registers. The repository is empty until a
-	// benchmark pushes the tester, and its tags are immutable, so no tag could be both known to Terraform and
-	// pushed later: the benchmark registers a revision of its own, this one with the image it pushed, pinned
-	// by digest. A task started from Terraform's revision stops with CannotPullContainerError naming this tag,
-	// which says what to do.
-	PlaceholderTag = "push-with-help-benchmark"
-	// StartedBy marks the benchmark's tasks in `aws ecs list-tasks --started-by`.
-	StartedBy = "litellm-aws-benchmark"
+	ContainerName   = contract.ContainerName
+	LogStreamPrefix = contract.LogStreamPrefix
+	PlaceholderTag  = contract.PlaceholderTag
+	StartedBy       = contract.StartedBy
 )
 
 // The seed's Locust scenario, as the task's default command runs it (./help benchmark passes it on and adds

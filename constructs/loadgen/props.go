@@ -10,6 +10,7 @@ import (
 	"litellm-aws/constructs/network"
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/check"
+	"litellm-aws/internal/facts"
 	"litellm-aws/internal/rule"
 )
 
@@ -76,8 +77,8 @@ const (
 	MaxNameLength = 64 - len("-loadgen-execution")
 )
 
-// Profiles are the load tester's -profile values (loadtest/internal/targets): 4, 2 and 8 instances.
-var Profiles = []string{"benchmark", "two-instance", "eight-instance"}
+// Profiles are the load tester's -profile values (loadtest/internal/targets), one per stack of internal/facts.
+var Profiles = facts.Profiles()
 
 // WithDefaults returns a copy of p with every unset optional field set to its default.
 func (p Props) WithDefaults() Props {
@@ -146,11 +147,10 @@ func (p Props) Validate() error {
 	return errs.Err(fmt.Sprintf("load generator %q", p.Name))
 }
 
-// ProfileOf is the load tester's profile for a stack named litellm-<profile> (litellm-benchmark,
-// litellm-two-instance, litellm-eight-instance), else DefaultProfile.
+// ProfileOf is the load tester's profile internal/facts gives the stack named stackName, else DefaultProfile.
 func ProfileOf(stackName string) string {
-	if p := strings.TrimPrefix(stackName, "litellm-"); slices.Contains(Profiles, p) {
-		return p
+	if s, ok := facts.StackNamed(stackName); ok {
+		return s.Profile
 	}
 	return DefaultProfile
 }

@@ -61,9 +61,8 @@ func ScriptPath() (string, error) {
 func Launch(ctx context.Context) (*Server, error) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		return nil, errors.New("python3 is not on PATH: the AWS emulator needs python3 with moto 5.x and its " +
-			"server extra; this project's machine image ships both (PyPI is not reachable there), elsewhere: " +
-			"pip install 'moto[server]>=5,<6'")
+		// Which moto it needs, emulator/server.py says when it starts (its check_moto).
+		return nil, errors.New("python3 is not on PATH: the AWS emulator (emulator/server.py) runs on it")
 	}
 	script, err := ScriptPath()
 	if err != nil {

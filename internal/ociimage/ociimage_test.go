@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,47 +29,14 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"litellm-aws/internal/ociimage"
+	"litellm-aws/internal/testbin"
 	_ "litellm-aws/internal/testflags" // so that go test ./... -update runs here too
 )
 
-// buildTimeout bounds one build of the load tester: the first on a machine compiles the standard
-// library without cgo, on two cores.
-const buildTimeout = 5 * time.Minute
-
 var repoRoot = filepath.Join("..", "..")
 
-var shared struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
-
-// binary builds the load tester once for every test in the package.
-func binary(t *testing.T) string {
-	t.Helper()
-	shared.once.Do(func() {
-		shared.dir, shared.err = os.MkdirTemp("", "ociimage-test-")
-		if shared.err != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
-		defer cancel()
-		shared.bin, shared.err = ociimage.Build(ctx, repoRoot, shared.dir)
-	})
-	if shared.err != nil {
-		t.Fatalf("Build: %v", shared.err)
-	}
-	return shared.bin
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if shared.dir != "" {
-		os.RemoveAll(shared.dir)
-	}
-	os.Exit(code)
-}
+// binary is the load tester, built once for every test here and in the other packages that need it.
+func binary(t *testing.T) string { return testbin.Loadtest(t, repoRoot) }
 
 // newRegistry serves ggcr's in-memory registry on loopback; with password set, it asks for HTTP basic
 // auth as ECR does, user AWS.
@@ -268,7 +234,7 @@ func TestReproducible(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), testbin.BuildTimeout)
 	defer cancel()
 	again, err := ociimage.Build(ctx, checkout, t.TempDir())
 	if err != nil {
@@ -382,7 +348,7 @@ func TestRejects(t *testing.T) {
 			return err
 		}, "want registry/repository:tag"},
 		{"a build outside the repository", func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+			ctx, cancel := context.WithTimeout(context.Background(), testbin.BuildTimeout)
 			defer cancel()
 			_, err := ociimage.Build(ctx, t.TempDir(), t.TempDir())
 			return err

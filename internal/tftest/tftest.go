@@ -157,8 +157,8 @@ func (tf *Terraform) EnvWithout(prefix string) []string {
 	return env
 }
 
-// CdktfCLI finds the cdktf CLI the way ./help does (scripts/lib.sh ensure_cdktf_cli, which installs
-// cdktf-cli@0.20.11 into the cache when missing) and returns its path.
+// CdktfCLI finds the cdktf CLI the way ./help does (scripts/lib.sh ensure_cdktf_cli, which installs the
+// cdktf-cli version of internal/facts into the cache when missing) and returns its path.
 func CdktfCLI(t testing.TB) string {
 	t.Helper()
 	cmd := exec.Command("bash", "-c", `set -e; source scripts/lib.sh; ensure_cdktf_cli >&2; command -v cdktf`)

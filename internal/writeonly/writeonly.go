@@ -8,6 +8,7 @@ package writeonly
 
 import (
 	"fmt"
+	"litellm-aws/internal/facts"
 	"litellm-aws/internal/rule"
 	"regexp"
 
@@ -18,13 +19,14 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
-// TerraformVersion is the oldest Terraform with ephemeral resources and variables (1.10) and write-only
-// arguments (1.11).
-const TerraformVersion = ">= 1.11.0"
+// TerraformVersion is the Terraform constraint: the oldest with ephemeral resources and variables (1.10) and
+// write-only arguments (1.11), from internal/facts.
+var TerraformVersion = ">= " + facts.TerraformMinVersion
 
-// ProviderVersion is the hashicorp/aws line the stacks are tested with; write-only arguments
-// (password_wo, secret_string_wo) and the ephemeral aws_secretsmanager_random_password arrived during 5.8x.
-const ProviderVersion = ">= 5.100.0, < 6.0.0"
+// ProviderVersion is the hashicorp/aws line the stacks are tested with, from internal/facts; write-only
+// arguments (password_wo, secret_string_wo) and the ephemeral aws_secretsmanager_random_password arrived
+// during 5.8x.
+var ProviderVersion = facts.AWSProviderVersion
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 

@@ -1,8 +1,7 @@
 # shellcheck shell=bash
 # The everyday verbs: synthesize, test, and the cdktf deploy/diff/output/destroy wrappers.
 
-STACKS=(litellm-benchmark litellm-two-instance litellm-eight-instance)
-
+# require_stack NAME: dies unless NAME is one of STACKS (scripts/lib.sh, from internal/facts/facts.txt).
 require_stack() {
   local s=${1:-}
   [ -n "$s" ] || die "name a stack: one of ${STACKS[*]}"
@@ -30,7 +29,7 @@ verb_test() {
   ensure_cdktf_cli
   ensure_scanners
   need_aws_cli
-  # The load test's HTML report is checked in a real headless browser; ./help benchmark reads outputs with jq.
+  # The load test's HTML report is checked in a real headless browser; the teardown the tests run reads with jq.
   apt_install chromium fonts-liberation
   need_jq
   # shellcheck source=scripts/emulator.sh

@@ -13,14 +13,8 @@ has_flag() {
   return 1
 }
 
-# stack_profile <stack>: the loadtest -profile judged against for that stack.
-stack_profile() {
-  case $1 in
-    litellm-benchmark) echo benchmark ;;
-    litellm-two-instance) echo two-instance ;;
-    litellm-eight-instance) echo eight-instance ;;
-  esac
-}
+# stack_profile <stack>: the loadtest -profile judged against for that stack (internal/facts/facts.txt).
+stack_profile() { echo "${STACK_PROFILE[$1]}"; }
 
 # stack_url <stack>: the deployed stack's load_balancer_url output, with a scheme.
 stack_url() {
