@@ -114,7 +114,6 @@ type engine struct {
 	cfg       Config
 	ctx       context.Context // ends at the run's end
 	end       time.Time       // the run's deadline
-	target    *target         // the hand-written client's, when client is nil
 	client    *client
 	start     time.Time
 	rec       *recorder
@@ -127,25 +126,15 @@ type engine struct {
 // Run runs one load test and returns what it measured. It returns when the duration has passed or ctx
 // ends, whichever is first; an error means cfg was not valid and nothing was sent.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	return run(ctx, cfg, false)
-}
-
-// run is Run with the hand-written client or, when netHTTP is set, net/http's.
-func run(ctx context.Context, cfg Config, netHTTP bool) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	e := &engine{cfg: cfg, rec: newRecorder()}
-	var err error
-	if netHTTP {
-		e.client, err = newClient(cfg)
-	} else {
-		e.target, err = newTarget(cfg, cfg.Users)
-	}
+	c, err := newClient(cfg)
 	if err != nil {
 		return nil, err
 	}
+	e := &engine{cfg: cfg, client: c, rec: newRecorder()}
 	res := &Result{Config: cfg, UserStarts: make([]time.Duration, 0, cfg.Users)}
 	total := newCounts()
 	collectorDone := make(chan struct{})
@@ -172,9 +161,7 @@ func run(ctx context.Context, cfg Config, netHTTP bool) (*Result, error) {
 	}
 	completedAtEnd := e.completed.Load()
 	e.wg.Wait()
-	if e.client != nil {
-		e.client.close()
-	}
+	e.client.close()
 	close(stopCollector)
 	<-collectorDone
 	if res.RampedUp {
@@ -301,19 +288,11 @@ func snapshot(start, from, to time.Time, users int, interval, total *counts) Sna
 func (e *engine) user(id int) {
 	defer e.wg.Done()
 	defer e.users.Add(-1)
-	var send func(time.Time) (response, error)
-	if e.client != nil {
-		send = func(deadline time.Time) (response, error) { return e.client.do(e.ctx, deadline) }
-	} else {
-		c := &conn{t: e.target, ctx: e.ctx}
-		defer c.close()
-		send = c.do
-	}
 	rng := rand.New(rand.NewPCG(uint64(id), uint64(e.start.UnixNano())))
 	span := int64(e.cfg.WaitMax - e.cfg.WaitMin)
 	var timer *time.Timer
 	for e.ctx.Err() == nil {
-		e.request(id, send)
+		e.request(id)
 		wait := e.cfg.WaitMin
 		if span > 0 {
 			wait += time.Duration(rng.Int64N(span + 1))
@@ -337,9 +316,9 @@ func (e *engine) user(id int) {
 
 // request sends one chat completion and records its outcome. A request cut off by the end of the run
 // is not recorded at all: it neither failed nor finished.
-func (e *engine) request(user int, send func(time.Time) (response, error)) {
+func (e *engine) request(user int) {
 	began := time.Now()
-	resp, err := send(began.Add(e.cfg.Timeout))
+	resp, err := e.client.do(e.ctx, began.Add(e.cfg.Timeout))
 	latency := time.Since(began)
 	if err != nil {
 		if e.cutOff() {
