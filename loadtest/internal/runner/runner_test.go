@@ -173,9 +173,9 @@ func TestFailuresCountedByCause(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			res := run(t, runner.Config{URL: tt.url(t), Key: tt.key, Users: 2, SpawnRate: 100, Duration: 400 * time.Millisecond,
-				WaitMin: 10 * time.Millisecond, WaitMax: 10 * time.Millisecond, Timeout: tt.timeout})
-			if res.Requests == 0 || res.Successes != 0 || res.Failures[tt.want] != res.Requests || len(res.Failures) != 1 {
+			res := runUntil(t, runner.Config{URL: tt.url(t), Key: tt.key, Users: 2, SpawnRate: 100, Duration: time.Minute,
+				WaitMin: 10 * time.Millisecond, WaitMax: 10 * time.Millisecond, Timeout: tt.timeout}, 4)
+			if res.Successes != 0 || res.Failures[tt.want] != res.Requests || len(res.Failures) != 1 {
 				t.Fatalf("requests %d, successes %d, failures %v: want every request failed as %q", res.Requests, res.Successes, res.Failures, tt.want)
 			}
 			if s := res.FailureSamples[tt.want]; !strings.Contains(s, tt.sample) {
