@@ -59,12 +59,13 @@ type Props struct {
 const (
 	// DefaultCPU and DefaultMemoryMiB: 2 vCPU and 4 GiB. Measured on a 2-core machine against the stub in
 	// another process: the seed's scenario (1,000 users waiting 0.1-0.5 s) runs at its closed-loop ceiling,
-	// 3,300 RPS, on 0.22 cores and 52 MB; flat out (no wait) 1,000 users reach 28,000 RPS at about 21 us of
-	// CPU per request (./help bench-loadtest: 80-88% of wrk's rate). The eight-instance profile's 2,340 RPS
-	// thus takes about a sixth of one core over plain HTTP; TLS to an HTTPS listener adds a handshake per
-	// connection at ramp-up and AES-GCM on ~2 KB per request. Two vCPU leave the generator at about a tenth of
-	// its capacity, so that it never limits a run, even on slower Fargate cores; 4 GiB is the least Fargate
-	// pairs with 2 vCPU (the tester needs well under 100 MB).
+	// 3,300 RPS, on 0.22 cores and 55 MB; flat out (no wait) 1,000 users reach 12,000-27,000 RPS with the stub
+	// sharing the cores, at about 43 us of CPU per request (BenchmarkClient in loadtest/internal/runner). The
+	// eight-instance profile's 2,340 RPS thus takes about a sixth of one core over plain HTTP (think-time
+	// timers included); TLS to an HTTPS listener adds a handshake per connection at ramp-up and AES-GCM on
+	// ~2 KB per request. Two vCPU leave the generator at about a tenth of its capacity, so that it never
+	// limits a run, even on slower Fargate cores; 4 GiB is the least Fargate pairs with 2 vCPU (the tester
+	// needs well under 100 MB).
 	DefaultCPU                = 2048
 	DefaultMemoryMiB          = 4096
 	DefaultLogRetentionDays   = 30

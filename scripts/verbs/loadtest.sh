@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Load test, smoke check and tester benchmark (loadtest/): LiteLLM's published Locust benchmark, in Go.
+# Load test and smoke check (loadtest/): LiteLLM's published Locust benchmark, in Go.
 # The URL comes from the stack's Terraform outputs and the key from LITELLM_MASTER_KEY or the stack's
 # Secrets Manager secret, unless -url / -key are among the flags passed through.
 
@@ -68,11 +68,4 @@ verb_smoke() {
   local s=$1
   shift
   run_loadtest "$s" -smoke "$@"
-}
-
-# verb: bench-loadtest [flags] - the tester's top request rate next to wrk's on a local stub (installs wrk)
-verb_bench_loadtest() {
-  need_go
-  command -v wrk >/dev/null 2>&1 || apt_install wrk
-  (cd "$ROOT" && go run ./loadtest/benchwrk "$@")
 }

@@ -114,7 +114,7 @@ type engine struct {
 	cfg       Config
 	ctx       context.Context // ends at the run's end
 	end       time.Time       // the run's deadline
-	target    *target
+	client    *client
 	start     time.Time
 	rec       *recorder
 	users     atomic.Int64
@@ -130,11 +130,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	t, err := newTarget(cfg, cfg.Users)
+	c, err := newClient(cfg)
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{cfg: cfg, target: t, rec: newRecorder()}
+	e := &engine{cfg: cfg, client: c, rec: newRecorder()}
 	res := &Result{Config: cfg, UserStarts: make([]time.Duration, 0, cfg.Users)}
 	total := newCounts()
 	collectorDone := make(chan struct{})
@@ -161,6 +161,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	completedAtEnd := e.completed.Load()
 	e.wg.Wait()
+	e.client.close()
 	close(stopCollector)
 	<-collectorDone
 	if res.RampedUp {
@@ -287,13 +288,11 @@ func snapshot(start, from, to time.Time, users int, interval, total *counts) Sna
 func (e *engine) user(id int) {
 	defer e.wg.Done()
 	defer e.users.Add(-1)
-	c := &conn{t: e.target, ctx: e.ctx}
-	defer c.close()
 	rng := rand.New(rand.NewPCG(uint64(id), uint64(e.start.UnixNano())))
 	span := int64(e.cfg.WaitMax - e.cfg.WaitMin)
 	var timer *time.Timer
 	for e.ctx.Err() == nil {
-		e.request(id, c)
+		e.request(id)
 		wait := e.cfg.WaitMin
 		if span > 0 {
 			wait += time.Duration(rng.Int64N(span + 1))
@@ -317,9 +316,9 @@ func (e *engine) user(id int) {
 
 // request sends one chat completion and records its outcome. A request cut off by the end of the run
 // is not recorded at all: it neither failed nor finished.
-func (e *engine) request(user int, c *conn) {
+func (e *engine) request(user int) {
 	began := time.Now()
-	resp, err := c.do(began.Add(e.cfg.Timeout))
+	resp, err := e.client.do(e.ctx, began.Add(e.cfg.Timeout))
 	latency := time.Since(began)
 	if err != nil {
 		if e.cutOff() {

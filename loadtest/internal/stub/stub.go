@@ -64,8 +64,8 @@ func New(opts Options) *Server {
 	return s
 }
 
-// The body is fixed so the stub costs as little as possible per request: in the wrk comparison its
-// cost is on the same two cores as the client's.
+// The body is fixed so the stub costs as little as possible per request: in the runner's benchmark its
+// cost is on the same cores as the client's.
 var completion = []byte(`{"id":"chatcmpl-stub","object":"chat.completion","created":1700000000,` +
 	`"model":"fake-openai-endpoint","choices":[{"index":0,"message":{"role":"assistant",` +
 	`"content":"This is a test response from the load test stub."},"finish_reason":"stop"}],` +
