@@ -4,10 +4,13 @@ import (
 	"slices"
 	"strings"
 
+	"litellm-aws/internal/facts"
 	"litellm-aws/internal/published"
 )
 
-// Profile names a stack's size; each matches one of the CDKTF stacks.
+// Profile is a stack's scale, by the short name the load tester takes (-profile): the same profiles the stacks
+// are built from (stacks.Profile), read from the one list both use (internal/facts), so a run is judged against
+// what the stack it targets runs.
 type Profile string
 
 // The profiles, one per stack: litellm-benchmark, litellm-two-instance, litellm-eight-instance.
@@ -18,19 +21,18 @@ const (
 )
 
 // Profiles lists every profile in the order the help text shows them.
-var Profiles = []Profile{Benchmark, TwoInstance, EightInstance}
+var Profiles = func() []Profile {
+	var out []Profile
+	for _, name := range facts.Profiles() {
+		out = append(out, Profile(name))
+	}
+	return out
+}()
 
 // Instances is the number of LiteLLM tasks the profile's stack runs.
 func (p Profile) Instances() int {
-	switch p {
-	case TwoInstance:
-		return 2
-	case EightInstance:
-		return 8
-	case Benchmark:
-		return 4
-	}
-	return 0
+	s, _ := facts.StackFor(string(p))
+	return s.TaskCount
 }
 
 // ParseProfile accepts a profile name; ok is false for anything else.
