@@ -90,3 +90,25 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestEmulatorEndpoint(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string // "" for no error
+	}{
+		{"AWS", nil, ""},
+		{"loopback", map[string]string{"LITELLM_AWS_ENDPOINT": "http://127.0.0.1:4566"}, ""},
+		{"off this machine", map[string]string{"LITELLM_AWS_ENDPOINT": "http://10.0.0.5:4566"}, `LITELLM_AWS_ENDPOINT="http://10.0.0.5:4566" is not on this machine`},
+		{"with remote state", map[string]string{"LITELLM_AWS_ENDPOINT": "http://127.0.0.1:4566", "LITELLM_STATE_BUCKET": "my-state"},
+			"LITELLM_AWS_ENDPOINT with LITELLM_STATE_BUCKET: allowed one or the other"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := emulatorEndpoint(func(k string) string { return tc.env[k] })
+			if tc.want == "" && (err != nil || got != tc.env["LITELLM_AWS_ENDPOINT"]) || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("emulatorEndpoint = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}

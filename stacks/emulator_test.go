@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,6 +25,7 @@ import (
 
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/emulator"
+	"litellm-aws/internal/localaws"
 	"litellm-aws/internal/tftest"
 	"litellm-aws/stacks"
 )
@@ -40,22 +42,18 @@ var variants = map[string]func(*stacks.Profile){
 	redisAndScaling: func(p *stacks.Profile) { p.Redis, p.Autoscaling = true, true },
 }
 
-// placeholderEndpoint stands for an emulator's URL in the stacks presynthesize writes; emulated gives each
-// test a copy with its own emulator's URL in its place. TestEmulatedCopyIsASynthesis proves the copy is what
-// synthesizing with that URL writes.
-const placeholderEndpoint = "http://localhost:65535"
-
 var presynthesized string
 
-// presynthesize writes every variant pointed at placeholderEndpoint, as `LITELLM_AWS_ENDPOINT=... cdktf synth`
-// does, into a new folder it returns.
+// presynthesize writes every variant as `cdktf synth` does for AWS, into a new folder it returns; emulated gives
+// each test a copy with the override that points it at its own emulator (internal/localaws), as
+// `LITELLM_AWS_ENDPOINT=... cdktf synth` writes. TestEmulatedStackIsTheAWSStack proves the two agree.
 func presynthesize() (string, error) {
 	dir, err := os.MkdirTemp("", "litellm-stacks-")
 	if err != nil {
 		return "", err
 	}
 	for name, option := range variants {
-		if err := synthesizeInto(filepath.Join(dir, name), placeholderEndpoint, option); err != nil {
+		if err := synthesizeInto(filepath.Join(dir, name), "", option); err != nil {
 			return dir, err
 		}
 	}
@@ -63,29 +61,36 @@ func presynthesize() (string, error) {
 	return dir, nil
 }
 
+// synthesizeInto synthesizes every stack with option into out, as main does: with the emulator's override beside
+// each stack when endpoint is set.
 func synthesizeInto(out, endpoint string, option func(*stacks.Profile)) error {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(out)})
 	for _, p := range stacks.All() {
-		p.Endpoint = endpoint
 		option(&p)
 		if _, err := stacks.New(app, p); err != nil {
 			return err
 		}
 	}
 	app.Synth()
-	return nil
+	if endpoint == "" {
+		return nil
+	}
+	return localaws.WriteOverrides(out, endpoint)
 }
 
 // emulated returns a copy of a presynthesized variant pointed at srv: the folder of its stacks.
 func emulated(t *testing.T, srv *emulator.Server, variant string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "cdktf.out")
-	copyReplacing(t, filepath.Join(presynthesized, variant), out, placeholderEndpoint, srv.Endpoint)
+	copyTree(t, filepath.Join(presynthesized, variant), out)
+	if err := localaws.WriteOverrides(out, srv.Endpoint); err != nil {
+		t.Fatal(err)
+	}
 	return filepath.Join(out, "stacks")
 }
 
-// copyReplacing copies the tree from to to, with old replaced by new in every file.
-func copyReplacing(t *testing.T, from, to, old, new string) {
+// copyTree copies the tree from to to.
+func copyTree(t *testing.T, from, to string) {
 	t.Helper()
 	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -100,16 +105,17 @@ func copyReplacing(t *testing.T, from, to, old, new string) {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, bytes.ReplaceAll(b, []byte(old), []byte(new)), 0o644)
+		return os.WriteFile(target, b, 0o644)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-// TestEmulatedCopyIsASynthesis: a copy emulated makes is, byte for byte, what synthesizing with the emulator's
-// URL writes.
-func TestEmulatedCopyIsASynthesis(t *testing.T) {
+// TestEmulatedStackIsTheAWSStack: what the emulator tests apply is, byte for byte, the stack AWS gets, plus one
+// override per stack that sends every service to the emulator and keeps the state apart; and a copy emulated
+// makes is what synthesizing with LITELLM_AWS_ENDPOINT writes.
+func TestEmulatedStackIsTheAWSStack(t *testing.T) {
 	const endpoint = "http://127.0.0.1:41234"
 	direct := filepath.Join(t.TempDir(), "cdktf.out")
 	jsiiMu.Lock()
@@ -118,30 +124,49 @@ func TestEmulatedCopyIsASynthesis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	copied := filepath.Join(t.TempDir(), "cdktf.out")
-	copyReplacing(t, filepath.Join(presynthesized, redisAndScaling), copied, placeholderEndpoint, endpoint)
-	n := 0
+	aws := filepath.Join(presynthesized, redisAndScaling)
+	overrides := 0
 	err = filepath.WalkDir(direct, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		rel, _ := filepath.Rel(direct, path)
-		want, _ := os.ReadFile(path)
-		got, err := os.ReadFile(filepath.Join(copied, rel))
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s: the copy differs from a synthesis with %s (%v)", rel, endpoint, err)
+		got, _ := os.ReadFile(path)
+		if filepath.Base(path) == localaws.OverrideFile {
+			overrides++
+			stack := filepath.Base(filepath.Dir(path))
+			if want, _ := json.Marshal(localaws.Override(stack, endpoint)); !jsonEqual(t, got, want) {
+				t.Errorf("%s = %s, want %s", rel, got, want)
+			}
+			if !bytes.Contains(got, []byte(`"../../../terraform.`+stack+`.emulator.tfstate"`)) || bytes.Count(got, []byte(endpoint)) < len(localaws.EndpointKeys()) {
+				t.Errorf("%s does not keep the state apart or send every service to %s: %s", rel, endpoint, got)
+			}
+			return nil
 		}
-		if bytes.Contains(want, []byte(endpoint)) {
-			n++
+		want, err := os.ReadFile(filepath.Join(aws, rel))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: the emulated stack differs from the AWS one (%v)", rel, err)
+		}
+		if bytes.Contains(got, []byte(endpoint)) {
+			t.Errorf("%s names the emulator: the stack must not", rel)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 3 {
-		t.Errorf("the endpoint is in %d files, want every stack's", n)
+	if overrides != len(stacks.All()) {
+		t.Errorf("%d overrides, want one per stack (%d)", overrides, len(stacks.All()))
 	}
+}
+
+func jsonEqual(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // pointAt sends a Terraform's calls to the emulator, with its fake credentials.

@@ -13,10 +13,6 @@ var envSettings = []struct {
 	name, help string
 	apply      func(p *Profile, value string) error
 }{
-	{EndpointEnv, "send every AWS call to a local emulator at this loopback URL", func(p *Profile, v string) error {
-		p.Endpoint = v
-		return nil
-	}},
 	{"LITELLM_CERTIFICATE_ARN", "ACM certificate ARN: HTTPS on 443 with a modern TLS policy, port 80 redirecting to it", func(p *Profile, v string) error {
 		p.CertificateArn = v
 		return nil

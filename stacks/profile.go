@@ -88,10 +88,6 @@ type Profile struct {
 	// terraform.<stack>.tfstate at the project root.
 	StateBucket    string
 	StateLockTable string
-
-	// Endpoint sends every AWS API call to a local emulator at this URL instead of AWS, with fake
-	// credentials; main sets it from LITELLM_AWS_ENDPOINT. Loopback addresses only. Default: empty, real AWS.
-	Endpoint string
 }
 
 // Benchmark is LiteLLM's published benchmark: 4 tasks x 4 vCPU x 8 GB, 4 workers each.
@@ -185,11 +181,7 @@ func (p Profile) PeakTaskCount() int {
 func (p Profile) Validate() error {
 	var errs check.Problems
 	errs.Name("StackName", p.StackName, loadbalancer.MaxNameLength)
-	checkEndpoint(&errs, p.Endpoint)
 	checkState(&errs, p.StateBucket, p.StateLockTable)
-	if p.Endpoint != "" && p.StateBucket != "" {
-		errs.Addf("Endpoint %q with StateBucket %q: allowed one or the other; an emulated stack keeps its state in a local file", p.Endpoint, p.StateBucket)
-	}
 	n := func(v int) rule.Expr { return rule.Number(float64(v)) }
 	errs.Rules(
 		proxyservice.ImageRuleFor("Image", rule.String(p.Image)),

@@ -76,7 +76,6 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		MasterKey:          vars.MasterKey,
 		MasterKeyVersion:   vars.MasterKeyVersion,
 		Image:              vars.Image,
-		Endpoint:           p.Endpoint,
 		DeletionProtection: deletionProtection,
 		DesiredCount:       vars.DesiredTaskCount,
 		WorkersPerTask:     vars.WorkersPerTask,
@@ -131,9 +130,6 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 				"ManagedBy": jsii.String("cdktf"),
 			},
 		}},
-	}
-	if p.Endpoint != "" {
-		emulate(providerConfig, p.Endpoint)
 	}
 	provider.NewAwsProvider(stack, jsii.String("aws"), providerConfig)
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(ProviderVersion))

@@ -23,6 +23,7 @@ import (
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/proxyservice"
 	"litellm-aws/internal/rule"
+	"litellm-aws/internal/localaws"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/stacks"
 )
@@ -375,9 +376,6 @@ func TestProfileValidation(t *testing.T) {
 		{"allowed CIDR", func(p *stacks.Profile) { p.AllowedCIDRs = []string{"10.1.2.3/8"} }, `AllowedCIDRs "10.1.2.3/8" has host bits set`},
 		{"image", func(p *stacks.Profile) { p.Image = "not an image" }, `Image = "not an image" is not a pinned image`},
 		{"config", func(p *stacks.Profile) { p.LiteLLMConfig = "model_list: []" }, "Config: model_list is missing or empty"},
-		{"endpoint off this machine", func(p *stacks.Profile) { p.Endpoint = "http://10.0.0.5:4566" }, `Endpoint "http://10.0.0.5:4566" (LITELLM_AWS_ENDPOINT) is not on this machine: allowed loopback addresses only`},
-		{"endpoint not a URL", func(p *stacks.Profile) { p.Endpoint = "127.0.0.1:4566" }, `Endpoint "127.0.0.1:4566" (LITELLM_AWS_ENDPOINT) is not a URL`},
-		{"endpoint on loopback", func(p *stacks.Profile) { p.Endpoint = "http://localhost:4566" }, ""},
 		{"state bucket without lock table", func(p *stacks.Profile) { p.StateBucket = "my-state" }, `StateBucket "my-state" and StateLockTable "" (LITELLM_STATE_BUCKET, LITELLM_STATE_LOCK_TABLE): allowed both`},
 		{"bad state bucket", func(p *stacks.Profile) { p.StateBucket, p.StateLockTable = "My_State", "locks" }, `StateBucket "My_State" is not an S3 bucket name`},
 	}
@@ -429,26 +427,19 @@ func serviceOf(typ string) string {
 	return ""
 }
 
-// TestEmulatorEndpoint: the local switch sends every service the stack uses to the emulator, with the
-// checks that need real AWS off; without it the provider talks to AWS as usual.
+// TestEmulatorEndpoint: the emulator's override sends every service the stack uses to the emulator, with the
+// checks that need real AWS off; the stack itself talks to AWS as usual.
 func TestEmulatorEndpoint(t *testing.T) {
-	p := stacks.Benchmark()
-	p.Endpoint = "http://127.0.0.1:4566"
-	stack, err := stacks.New(cdktf.Testing_App(nil), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := synthtest.Synth(t, stack)
-	providers := doc.Raw()["provider"].(map[string]any)["aws"].([]any)
-	aws := providers[0].(map[string]any)
-	endpoints := aws["endpoints"].([]any)[0].(map[string]any)
+	doc := synth(t, stacks.Benchmark())
+	aws := localaws.Override("litellm-benchmark", "http://127.0.0.1:4566")["provider"].(map[string]any)["aws"].([]map[string]any)[0]
+	endpoints := aws["endpoints"].([]map[string]string)[0]
 	for _, typ := range doc.Types() {
 		svc := serviceOf(typ)
 		if svc == "none" {
 			continue
 		}
 		if svc == "" {
-			t.Errorf("resource type %s: which endpoint serves it? add it to serviceOf and to the emulate switch", typ)
+			t.Errorf("resource type %s: which endpoint serves it? add it to serviceOf and to localaws.ProviderEndpoints", typ)
 			continue
 		}
 		if endpoints[svc] != "http://127.0.0.1:4566" {
@@ -460,7 +451,7 @@ func TestEmulatorEndpoint(t *testing.T) {
 			t.Errorf("provider %s = %v", k, aws[k])
 		}
 	}
-	real := synth(t, stacks.Benchmark()).Raw()["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
+	real := doc.Raw()["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
 	if real["endpoints"] != nil || real["skip_credentials_validation"] != nil {
 		t.Errorf("the real stacks carry emulator settings: %v", real)
 	}
@@ -473,9 +464,8 @@ func TestFromEnv(t *testing.T) {
 		check   func(p stacks.Profile) bool
 		wantErr string
 	}{
-		{"nothing set", nil, func(p stacks.Profile) bool { return !p.Autoscaling && p.Endpoint == "" }, ""},
+		{"nothing set", nil, func(p stacks.Profile) bool { return !p.Autoscaling }, ""},
 		{"autoscaling on", map[string]string{"LITELLM_AUTOSCALING": "on"}, func(p stacks.Profile) bool { return p.Autoscaling }, ""},
-		{"endpoint", map[string]string{"LITELLM_AWS_ENDPOINT": "http://127.0.0.1:5000"}, func(p stacks.Profile) bool { return p.Endpoint == "http://127.0.0.1:5000" }, ""},
 		{"bad switch", map[string]string{"LITELLM_AUTOSCALING": "maybe"}, nil, `LITELLM_AUTOSCALING="maybe": not a switch: allowed on or off`},
 	}
 	for _, tc := range cases {

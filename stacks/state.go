@@ -29,11 +29,8 @@ func checkState(errs *check.Problems, bucket, table string) {
 // checkout's location), or an encrypted, locked S3 object.
 func backend(stack cdktf.TerraformStack, p Profile) {
 	if p.StateBucket == "" {
+		// A stack deployed into the emulator keeps its state in a file of its own (internal/localaws).
 		name := fmt.Sprintf("terraform.%s.tfstate", p.StackName)
-		if p.Endpoint != "" {
-			// What lives in an emulator must never share a state file with what lives in AWS.
-			name = fmt.Sprintf("terraform.%s.emulator.tfstate", p.StackName)
-		}
 		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("../../../" + name)})
 		return
 	}

@@ -70,9 +70,6 @@ func (s *ProxyService) migration(p Props, cluster ecscluster.EcsCluster, roles s
 		"TIMEOUT":         jsii.String(fmt.Sprint(MigrationTimeoutSeconds)),
 		"STARTED_BY":      jsii.String(MigrationStartedBy),
 	}
-	if p.Endpoint != "" {
-		environment["AWS_ENDPOINT_URL"] = jsii.String(p.Endpoint)
-	}
 	// The task needs its way out (the image registry) and in (the database, open to it).
 	dependsOn := append([]cdktf.ITerraformDependable{}, p.Network.PrivateEgress...)
 	dependsOn = append(dependsOn, p.Database.Ready...)

@@ -2,8 +2,6 @@ package proxyservice
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 
 	"litellm-aws/constructs/cache"
 	"litellm-aws/constructs/database"
@@ -43,9 +41,6 @@ type Props struct {
 	// deploy-time, then plan checks it with ImageRule. Changing it runs the migration task, then rolls the
 	// service. Default: DefaultImage.
 	Image string
-	// Endpoint is a local AWS emulator's URL for the aws CLI that runs the migration task, when the stack's
-	// provider points there too. Default: empty, AWS.
-	Endpoint string
 	// KeepAliveTimeoutSeconds is how long LiteLLM (uvicorn) keeps an idle client connection open; it must be
 	// longer than the load balancer's idle timeout, or the load balancer reuses connections the task is closing
 	// and clients get 502s. Default: DefaultKeepAliveTimeoutSeconds.
@@ -289,9 +284,6 @@ func (p Props) Validate() error {
 		errs.Addf("MasterKey (not shown) is a literal string: allowed only a Terraform expression, such as an ephemeral variable, so that the key never appears in the synthesized JSON")
 	}
 	errs.Rules(p.rules()...)
-	if p.Endpoint != "" && !isLoopbackURL(p.Endpoint) {
-		errs.Addf("Endpoint %q is not a local emulator: allowed http://127.0.0.1:PORT, another loopback address, or http://localhost:PORT", p.Endpoint)
-	}
 	if p.LoadBalancer != nil && p.KeepAliveTimeoutSeconds <= p.LoadBalancer.IdleTimeoutSeconds {
 		errs.Addf("KeepAliveTimeoutSeconds %d is not longer than the load balancer's idle timeout (%d s): allowed %d or more, "+
 			"or the load balancer reuses connections LiteLLM is closing and clients get 502s",
@@ -325,17 +317,6 @@ func (p Props) Validate() error {
 	}
 	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
 	return errs.Err(fmt.Sprintf("proxy service %q", p.Name))
-}
-
-// isLoopbackURL: an http(s) URL whose host is localhost or a loopback address, and nothing else.
-func isLoopbackURL(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return false
-	}
-	host := u.Hostname()
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // crossRules are the props' rules that read more than one value: Validate applies them to literals, and the

@@ -242,14 +242,6 @@ func TestValidateRejects(t *testing.T) {
 		{"keep-alive beyond uvicorn's range", func(p *proxyservice.Props) { p.KeepAliveTimeoutSeconds = 5000 }, "KeepAliveTimeoutSeconds 5000 is out of range: allowed 1-4000"},
 		{"negative start period", func(p *proxyservice.Props) { p.HealthCheckStartPeriodSeconds = -1 }, "HealthCheckStartPeriodSeconds -1 is out of range: allowed 0-300 (ECS's limit)"},
 		{"start period beyond ECS's limit", func(p *proxyservice.Props) { p.HealthCheckStartPeriodSeconds = 301 }, "HealthCheckStartPeriodSeconds 301 is out of range: allowed 0-300 (ECS's limit)"},
-		{"endpoint is AWS", func(p *proxyservice.Props) { p.Endpoint = "https://ecs.us-east-1.amazonaws.com" },
-			`Endpoint "https://ecs.us-east-1.amazonaws.com" is not a local emulator: allowed http://127.0.0.1:PORT, another loopback address, or http://localhost:PORT`},
-		{"endpoint named like localhost", func(p *proxyservice.Props) { p.Endpoint = "http://localhost.attacker.example:4566" },
-			`Endpoint "http://localhost.attacker.example:4566" is not a local emulator: allowed http://127.0.0.1:PORT, another loopback address, or http://localhost:PORT`},
-		{"endpoint named like a loopback address", func(p *proxyservice.Props) { p.Endpoint = "http://127.evil.example:4566" },
-			`Endpoint "http://127.evil.example:4566" is not a local emulator: allowed http://127.0.0.1:PORT, another loopback address, or http://localhost:PORT`},
-		{"endpoint on the network", func(p *proxyservice.Props) { p.Endpoint = "http://192.168.1.10:4566" },
-			`Endpoint "http://192.168.1.10:4566" is not a local emulator: allowed http://127.0.0.1:PORT, another loopback address, or http://localhost:PORT`},
 		{"user config turns schema updates on", func(p *proxyservice.Props) {
 			p.Config = "model_list: [{model_name: a}]\ngeneral_settings:\n  disable_prisma_schema_update: false\n"
 		}, "Config: general_settings.disable_prisma_schema_update is false: allowed only true (or unset), as the migration task migrates the database and the proxy tasks must not"},
@@ -338,8 +330,6 @@ func TestValidateAccepts(t *testing.T) {
 		{"deploy-time image", func(p *proxyservice.Props) { p.Image = stringVar(stack, "litellm_image") }},
 		{"keep-alive one second longer than the idle timeout", func(p *proxyservice.Props) { p.KeepAliveTimeoutSeconds = 301 }},
 		{"start period 300", func(p *proxyservice.Props) { p.HealthCheckStartPeriodSeconds = 300 }},
-		{"emulator on 127.0.0.1", func(p *proxyservice.Props) { p.Endpoint = "http://127.0.0.1:4566" }},
-		{"emulator on localhost", func(p *proxyservice.Props) { p.Endpoint = "http://localhost:4566" }},
 		{"user config keeps schema updates off", func(p *proxyservice.Props) {
 			p.Config = "model_list: [{model_name: a}]\ngeneral_settings:\n  disable_prisma_schema_update: true\n"
 		}},

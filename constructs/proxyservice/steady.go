@@ -56,9 +56,6 @@ func (s *ProxyService) steady(p Props, cluster ecscluster.EcsCluster, secrets se
 		"LOG_PREFIX":      jsii.String(ContainerName + "/" + ContainerName),
 		"TIMEOUT":         jsii.String(fmt.Sprint(SteadyTimeoutSeconds(p))),
 	}
-	if p.Endpoint != "" {
-		environment["AWS_ENDPOINT_URL"] = jsii.String(p.Endpoint)
-	}
 	return cdktf.NewDataResource(s.scope, jsii.String("steady"), &cdktf.DataConfig{
 		TriggersReplace: &triggers,
 		Provisioners: &[]any{&cdktf.LocalExecProvisioner{

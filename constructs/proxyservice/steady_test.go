@@ -33,21 +33,19 @@ func TestSteadyTimeout(t *testing.T) {
 
 // TestSteadyProvisioner: the wait runs after the service whenever ECS starts a deployment (its task definition, a
 // secret's version, its desired count unless autoscaling owns it), with the names it reports and the emulator's
-// endpoint when there is one.
+// environment's AWS_ENDPOINT_URL in the emulator (the stack has no emulator switch of its own).
 func TestSteadyProvisioner(t *testing.T) {
 	cases := []struct {
-		name         string
-		modify       func(cdktf.TerraformStack, *proxyservice.Props)
-		wantDesired  bool
-		wantEndpoint string
-		wantTimeout  string
+		name        string
+		modify      func(cdktf.TerraformStack, *proxyservice.Props)
+		wantDesired bool
+		wantTimeout string
 	}{
-		{"fixed count", nil, true, "", "2700"},
-		{"autoscaling owns the count", func(_ cdktf.TerraformStack, p *proxyservice.Props) { p.Autoscaling = true }, false, "", "2700"},
-		{"local emulator, longer grace period", func(_ cdktf.TerraformStack, p *proxyservice.Props) {
-			p.Endpoint = "http://127.0.0.1:4566"
+		{"fixed count", nil, true, "2700"},
+		{"autoscaling owns the count", func(_ cdktf.TerraformStack, p *proxyservice.Props) { p.Autoscaling = true }, false, "2700"},
+		{"longer grace period", func(_ cdktf.TerraformStack, p *proxyservice.Props) {
 			p.HealthCheckGracePeriodSeconds = 300
-		}, true, "http://127.0.0.1:4566", "3240"},
+		}, true, "3240"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,9 +88,6 @@ func TestSteadyProvisioner(t *testing.T) {
 				"LOG_GROUP":       logGroup,
 				"LOG_PREFIX":      "litellm/litellm",
 				"TIMEOUT":         tc.wantTimeout,
-			}
-			if tc.wantEndpoint != "" {
-				wantEnv["AWS_ENDPOINT_URL"] = tc.wantEndpoint
 			}
 			if got := stringMap(le["environment"]); synthtest.JSON(got) != synthtest.JSON(wantEnv) {
 				t.Errorf("provisioner environment = %s\nwant %s", synthtest.JSON(got), synthtest.JSON(wantEnv))

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"litellm-aws/internal/localaws"
 )
 
 // TestApplyReplanDestroy proves emulator/server.py: testdata/gaps.tf.json holds resources that hit each gap it
@@ -221,7 +223,7 @@ func checkConfigEndpoints(t *testing.T, config []byte) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if want := EndpointKeys(); strings.Join(keys, " ") != strings.Join(want, " ") {
+	if want := localaws.EndpointKeys(); strings.Join(keys, " ") != strings.Join(want, " ") {
 		t.Errorf("testdata/gaps.tf.json endpoints are %v, ProviderEndpoints sets %v", keys, want)
 	}
 }
@@ -250,7 +252,7 @@ func checkSchemaEndpoints(t *testing.T, schemaJSON []byte) {
 		t.Error("provider schema has no endpoints block for registry.terraform.io/hashicorp/aws")
 		return
 	}
-	for _, k := range EndpointKeys() {
+	for _, k := range localaws.EndpointKeys() {
 		if _, ok := attrs[k]; !ok {
 			t.Errorf("ProviderEndpoints sets %q, which the installed hashicorp/aws provider does not know", k)
 		}

@@ -1,4 +1,4 @@
-package emulator
+package localaws
 
 import "sort"
 
@@ -30,8 +30,8 @@ var endpointKeys = []string{
 }
 
 // ProviderEndpoints returns the hashicorp/aws provider's `endpoints` block that sends every service the stacks
-// use to url (normally Server.Endpoint). Services not listed still go to url when AWS_ENDPOINT_URL is set, as
-// Server.Env does; the block is what keeps the provider off AWS when it is not.
+// use to url. Services not listed still go to url when AWS_ENDPOINT_URL is set (the emulator's environment
+// sets it); the block is what keeps the provider off AWS when it is not.
 func ProviderEndpoints(url string) map[string]string {
 	m := make(map[string]string, len(endpointKeys))
 	for _, k := range endpointKeys {
