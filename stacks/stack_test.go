@@ -22,8 +22,8 @@ import (
 
 	"litellm-aws/constructs/database"
 	"litellm-aws/constructs/proxyservice"
-	"litellm-aws/internal/rule"
 	"litellm-aws/internal/localaws"
+	"litellm-aws/internal/rule"
 	"litellm-aws/internal/synthtest"
 	"litellm-aws/stacks"
 )
