@@ -106,16 +106,15 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		// The stack's key takes over the alarm topic's key of stacks deployed before it had one.
 		MovedFromKey: encryption.MonitoringTopicKeyAddress, MovedFromAlias: encryption.MonitoringTopicKeyAliasAddress}
 	logProps := logbucket.Props{Name: p.StackName, Region: p.Region, AccountID: account}
-	// The service is checked against the load balancer it will sit behind (keep-alive against idle timeout).
-	svcCheck := svcProps
-	svcCheck.LoadBalancer = &loadbalancer.LoadBalancer{IdleTimeoutSeconds: lbProps.WithDefaults().IdleTimeoutSeconds}
 	if err := errors.Join(p.Validate(), cacheErr, monProps.WithDefaults().Validate(),
 		keyProps.WithDefaults().Validate(),
 		logProps.WithDefaults().Validate(),
 		netProps.WithDefaults().Validate(),
 		dbProps.WithDefaults().Validate(),
 		lbProps.WithDefaults().Validate(),
-		svcCheck.WithDefaults().Validate(),
+		svcProps.WithDefaults().Validate(),
+		// The one rule across two constructs' props: the service's keep-alive outlasts the load balancer's idle timeout.
+		proxyservice.KeepAliveOutlasts(svcProps.WithDefaults().KeepAliveTimeoutSeconds, lbProps.WithDefaults().IdleTimeoutSeconds),
 	); err != nil {
 		return nil, err
 	}

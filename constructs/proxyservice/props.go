@@ -284,10 +284,10 @@ func (p Props) Validate() error {
 		errs.Addf("MasterKey (not shown) is a literal string: allowed only a Terraform expression, such as an ephemeral variable, so that the key never appears in the synthesized JSON")
 	}
 	errs.Rules(p.rules()...)
-	if p.LoadBalancer != nil && p.KeepAliveTimeoutSeconds <= p.LoadBalancer.IdleTimeoutSeconds {
-		errs.Addf("KeepAliveTimeoutSeconds %d is not longer than the load balancer's idle timeout (%d s): allowed %d or more, "+
-			"or the load balancer reuses connections LiteLLM is closing and clients get 502s",
-			p.KeepAliveTimeoutSeconds, p.LoadBalancer.IdleTimeoutSeconds, p.LoadBalancer.IdleTimeoutSeconds+1)
+	if p.LoadBalancer != nil {
+		if err := KeepAliveOutlasts(p.KeepAliveTimeoutSeconds, p.LoadBalancer.IdleTimeoutSeconds); err != nil {
+			errs.Addf("%v", err)
+		}
 	}
 	if p.KeepAliveTimeoutSeconds < 1 || p.KeepAliveTimeoutSeconds > 4000 {
 		errs.Addf("KeepAliveTimeoutSeconds %d is out of range: allowed 1-4000", p.KeepAliveTimeoutSeconds)
@@ -376,4 +376,17 @@ func maxCountLabel(p Props) string {
 		return label(p.MaxCount, "MaxCount", "autoscaling_max_task_count")
 	}
 	return label(p.MaxCount, "MaxCount", "desired_task_count")
+}
+
+// KeepAliveOutlasts: LiteLLM must keep an idle connection open longer than the load balancer in front of it
+// does, or the load balancer reuses connections LiteLLM is closing. Validate applies it once the service is
+// wired to its load balancer; a stack that checks every construct's props before it builds any applies it to
+// the two props.
+func KeepAliveOutlasts(keepAliveSeconds, idleTimeoutSeconds int) error {
+	if keepAliveSeconds > idleTimeoutSeconds {
+		return nil
+	}
+	return fmt.Errorf("KeepAliveTimeoutSeconds %d is not longer than the load balancer's idle timeout (%d s): allowed %d or more, "+
+		"or the load balancer reuses connections LiteLLM is closing and clients get 502s",
+		keepAliveSeconds, idleTimeoutSeconds, idleTimeoutSeconds+1)
 }
