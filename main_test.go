@@ -112,3 +112,38 @@ func TestEmulatorEndpoint(t *testing.T) {
 		})
 	}
 }
+
+// TestREADMEShowsTheLayout: every top-level folder and every internal package is in the README's layout list.
+func TestREADMEShowsTheLayout(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, layout, ok := strings.Cut(string(readme), "- Layout (")
+	if !ok {
+		t.Fatal("README.md has no Layout list")
+	}
+	layout, _, _ = strings.Cut(layout, "\n- Golden files")
+	var want []string
+	for _, dir := range []string{".", "internal"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "cdktf.") || e.Name() == "internal" {
+				continue
+			}
+			if dir == "." {
+				want = append(want, "`"+e.Name()+"/")
+			} else {
+				want = append(want, "`"+e.Name()+"`")
+			}
+		}
+	}
+	for _, w := range want {
+		if !strings.Contains(layout, w) {
+			t.Errorf("the README's layout does not name %s", w)
+		}
+	}
+}
