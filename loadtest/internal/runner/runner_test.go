@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -473,45 +474,87 @@ func TestClosedIdleConnectionIsRedialled(t *testing.T) {
 	}
 }
 
+// TestProgressAndTimeline: progress is reported every ProgressInterval with the running users and the
+// traffic, and the timeline is those same points (plus the final harvest) tiling the run. One run lasts
+// until progress has shown all users and their traffic; another runs to the end of a short duration,
+// after which no progress and no point may come. A busy machine delivers fewer ticks, never more.
 func TestProgressAndTimeline(t *testing.T) {
+	const users, interval = 4, 100 * time.Millisecond
 	url := serve(t, stub.New(stub.Options{}))
 	var mu sync.Mutex
 	var snaps []runner.Snapshot
-	res := run(t, runner.Config{URL: url, Key: "k", Users: 4, SpawnRate: 100, Duration: 550 * time.Millisecond,
-		WaitMin: 10 * time.Millisecond, WaitMax: 10 * time.Millisecond, ProgressInterval: 100 * time.Millisecond,
-		Progress: func(s runner.Snapshot) {
-			mu.Lock()
-			snaps = append(snaps, s)
-			mu.Unlock()
-		}})
-	mu.Lock()
-	defer mu.Unlock()
-	// Five ticks fall inside 550 ms; a loaded machine may deliver fewer, never one after the end.
-	if len(snaps) < 2 || len(snaps) > 5 {
-		t.Fatalf("%d progress calls in 550 ms at 100 ms, want 2 to 5", len(snaps))
+	record := func(s runner.Snapshot) {
+		mu.Lock()
+		snaps = append(snaps, s)
+		mu.Unlock()
 	}
-	traffic := false
-	for i, s := range snaps {
-		if s.Users != 4 || s.Elapsed > 550*time.Millisecond || (i > 0 && s.Requests < snaps[i-1].Requests) {
-			t.Errorf("progress %d: %+v, want 4 users, inside the run, requests never going down", i, s)
+	cfg := runner.Config{URL: url, Key: "k", Users: users, SpawnRate: 100, WaitMin: 10 * time.Millisecond, WaitMax: 10 * time.Millisecond,
+		ProgressInterval: interval, Progress: record}
+
+	t.Run("until traffic", func(t *testing.T) {
+		snaps = nil
+		cfg := cfg
+		cfg.Duration = time.Minute
+		full := 0 // progress calls since every user ran
+		res := runUntilSeen(t, cfg, "two progress calls with every user running, one with traffic", func(s runner.Snapshot) bool {
+			if s.Users == users {
+				full++
+			}
+			return full >= 2 && s.IntervalRPS > 0 && s.IntervalP50 > 0
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		for i, s := range snaps {
+			if s.Users > users || s.Elapsed >= cfg.Duration || (i > 0 && (s.Requests < snaps[i-1].Requests || s.Users < snaps[i-1].Users)) {
+				t.Errorf("progress %d: %+v, want at most %d users, inside the run, users and requests never going down", i, s, users)
+			}
 		}
-		traffic = traffic || (s.IntervalRPS > 0 && s.IntervalP50 > 0)
-	}
-	if !traffic {
-		t.Errorf("no progress call saw traffic: %+v", snaps)
+		checkTimeline(t, res, snaps)
+	})
+
+	t.Run("to the end", func(t *testing.T) {
+		snaps = nil
+		cfg := cfg
+		cfg.Duration = 550 * time.Millisecond
+		res := run(t, cfg)
+		mu.Lock()
+		defer mu.Unlock()
+		// Ticks fall at 100 to 500 ms; none is reported at or after the end.
+		if len(snaps) > 5 {
+			t.Errorf("%d progress calls in 550 ms at 100 ms, want at most 5", len(snaps))
+		}
+		for i, s := range snaps {
+			if s.Users > users || s.Elapsed >= cfg.Duration {
+				t.Errorf("progress %d: %+v, want at most %d users, inside the run", i, s, users)
+			}
+		}
+		checkTimeline(t, res, snaps)
+		if n := len(res.Timeline); n > 0 && res.Timeline[n-1].Elapsed > cfg.Duration {
+			t.Errorf("the timeline ends at %s, after the run's %s", res.Timeline[n-1].Elapsed, cfg.Duration)
+		}
+	})
+}
+
+// checkTimeline checks that res.Timeline is the progress calls snaps, then at most the final harvest,
+// and that its points tile the run and add up to its requests.
+func checkTimeline(t *testing.T, res *runner.Result, snaps []runner.Snapshot) {
+	t.Helper()
+	tl := res.Timeline
+	if len(tl) < len(snaps) || len(tl) > len(snaps)+1 || !reflect.DeepEqual(tl[:len(snaps)], snaps) {
+		t.Errorf("timeline %+v, want the %d progress calls %+v and at most the final point", tl, len(snaps), snaps)
 	}
 	var sum int64
 	var end time.Duration
-	for i, s := range res.Timeline {
+	for i, s := range tl {
 		sum += s.IntervalRequests
-		// The points tile the run: each starts where the one before ended, the last ends with the run.
+		// Each point starts where the one before ended.
 		if s.Elapsed-s.IntervalSpan != end || s.IntervalSpan <= 0 {
 			t.Errorf("timeline point %d covers %s to %s, want it to start at %s", i, s.Elapsed-s.IntervalSpan, s.Elapsed, end)
 		}
 		end = s.Elapsed
 	}
-	if end > 550*time.Millisecond {
-		t.Errorf("the timeline ends at %s, after the run's 550ms", end)
+	if end > res.Elapsed {
+		t.Errorf("the timeline ends at %s, after the run's %s", end, res.Elapsed)
 	}
 	if sum != res.Requests {
 		t.Errorf("timeline adds up to %d requests, the result says %d", sum, res.Requests)
