@@ -256,8 +256,8 @@ func TestStubMode(t *testing.T) {
 	case addr = <-addrs:
 	case code := <-done:
 		t.Fatalf("stub exited with %d before listening", code)
-	case <-time.After(5 * time.Second):
-		t.Fatal("stub did not start listening")
+	case <-time.After(time.Minute):
+		t.Fatal("stub did not start listening within a minute")
 	}
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/v1/chat/completions", strings.NewReader(string(runner.RequestBody("m"))))
 	req.Header.Set("Authorization", "Bearer sk-stub")
@@ -275,8 +275,8 @@ func TestStubMode(t *testing.T) {
 		if code != cli.ExitOK {
 			t.Errorf("stub exited with %d after the interrupt, want 0", code)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("stub did not stop on interrupt")
+	case <-time.After(time.Minute):
+		t.Fatal("stub did not stop within a minute of the interrupt")
 	}
 	if !strings.Contains(out.String(), "stub LiteLLM listening on http://127.0.0.1:") {
 		t.Errorf("stdout %q", out.String())
