@@ -73,7 +73,8 @@ func runChromium(t *testing.T, bin, page string, flags ...string) []byte {
 
 // realisticStub answers like a LiteLLM proxy in front of a fake endpoint: latencies from 15 to 90 ms
 // and overheads from 1 to 11 ms, skewed as real ones are, and one request in 150 failing with 503.
-func realisticStub(t *testing.T) string {
+// It returns its URL and the count of requests it has received.
+func realisticStub(t *testing.T) (string, *atomic.Int64) {
 	t.Helper()
 	latencies := []int{15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 28, 30, 32, 35, 40, 45, 55, 70, 90}
 	overheads := []float64{1, 1.2, 1.4, 1.5, 1.6, 1.8, 2, 2.1, 2.2, 2.4, 2.6, 2.8, 3, 3.3, 3.6, 4, 4.8, 6, 8, 11}
@@ -94,18 +95,21 @@ func realisticStub(t *testing.T) string {
 		s.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, &n
 }
 
-// TestHTMLReportInChromium runs the load tester against a loopback stub for a few seconds, writes the
-// HTML report, and has headless Chromium draw it: the screenshot must show the charts and the verdict
-// in their colours, and the DOM Chromium built must hold the SVG charts and the verdict rows.
+// TestHTMLReportInChromium runs the load tester against a loopback stub until all its users have run
+// and the stub has received 1,500 requests (ten of them answered 503), writes the HTML report, and has headless
+// Chromium draw it: the screenshot must show the charts and the verdict in their colours, and the DOM
+// Chromium built must hold the SVG charts and the verdict rows.
 func TestHTMLReportInChromium(t *testing.T) {
 	bin := chromium(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
-	code, stdout, stderr := runCommand(t, []string{"-url", realisticStub(t), "-users", "100", "-spawn-rate", "50", "-duration", "5s",
-		"-wait", "20ms-60ms", "-instances", "2", "-html", page, "-quiet"}, map[string]string{cli.KeyEnv: "sk-test"}, false)
+	url, received := realisticStub(t)
+	code, stdout, stderr := runUntil(t, []string{"-url", url, "-users", "100", "-spawn-rate", "50", "-duration", "1m",
+		"-wait", "20ms-60ms", "-instances", "2", "-html", page}, map[string]string{cli.KeyEnv: "sk-test"}, false,
+		outcome{Stderr: `users 100/100`, Received: 1500, Requests: received})
 	if code != cli.ExitOK {
 		t.Fatalf("loadtest exited %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}

@@ -11,8 +11,9 @@ import (
 	"litellm-aws/loadtest/internal/upload/s3test"
 )
 
-// TestUpload runs a short load test with -upload against a fake S3 on loopback: the three reports land
-// under the prefix, the table is what stdout showed, and the exit status still carries the verdict.
+// TestUpload runs a load test with -upload against a fake S3 on loopback, until the stub has received
+// 20 requests: the three reports land under the prefix, the table is what stdout showed, and the exit
+// status still carries the verdict.
 func TestUpload(t *testing.T) {
 	s3 := s3test.New(t)
 	for k, v := range map[string]string{"AWS_ENDPOINT_URL": s3.URL, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
@@ -20,9 +21,9 @@ func TestUpload(t *testing.T) {
 		"AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_EC2_METADATA_DISABLED": "true"} {
 		t.Setenv(k, v)
 	}
-	url := stubURL(t, stub.Options{Key: "sk-test", Mix: stub.Fixed(2*time.Millisecond, 500*time.Microsecond)})
-	code, stdout, stderr := runCommand(t, []string{"-url", url, "-users", "5", "-spawn-rate", "50", "-duration", "700ms", "-wait", "10ms",
-		"-assert", "-upload", "s3://my-logs/benchmark/run-1"}, map[string]string{cli.KeyEnv: "sk-test"}, false)
+	url, s := startStub(t, stub.Options{Key: "sk-test", Mix: stub.Fixed(2*time.Millisecond, 500*time.Microsecond)})
+	code, stdout, stderr := runUntil(t, []string{"-url", url, "-users", "5", "-spawn-rate", "50", "-duration", "1m", "-wait", "10ms",
+		"-assert", "-upload", "s3://my-logs/benchmark/run-1"}, map[string]string{cli.KeyEnv: "sk-test"}, false, outcome{Received: 20, Requests: &s.Requests})
 	if code != cli.ExitTargetMiss {
 		t.Fatalf("exit %d, want %d (5 users miss the 4-instance RPS)\n%s", code, cli.ExitTargetMiss, stderr)
 	}

@@ -215,11 +215,13 @@ func (e *engine) collect(total *counts, res *Result, stop <-chan struct{}) {
 	defer ticker.Stop()
 	last := e.start
 	tick := func(final bool) {
-		// Once the run is over only the final harvest counts, so that no point lies past the end.
-		if !final && e.ctx.Err() != nil {
+		// Once the run is over only the final harvest counts, so that no point lies past the end and no
+		// progress shows users winding down. The clock is read too: on a busy machine a tick can come
+		// after the deadline but before the goroutine that ends the run's context has run.
+		now := time.Now()
+		if !final && (e.ctx.Err() != nil || !now.Before(e.end)) {
 			return
 		}
-		now := time.Now()
 		users := int(e.users.Load()) // before the harvest, which takes a while with many shards
 		interval.reset()
 		e.rec.harvest(&interval)
@@ -237,8 +239,7 @@ func (e *engine) collect(total *counts, res *Result, stop <-chan struct{}) {
 		s := snapshot(e.start, last, now, users, &interval, total)
 		last = now
 		res.Timeline = append(res.Timeline, s)
-		// A tick that a busy machine delivered after the end would show users winding down.
-		if e.cfg.Progress != nil && !final && now.Before(e.end) {
+		if e.cfg.Progress != nil && !final {
 			e.cfg.Progress(s)
 		}
 	}
