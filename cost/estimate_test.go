@@ -62,7 +62,7 @@ func TestBenchmarkByHand(t *testing.T) {
 		{"NAT gateway hours", 730, 32.85, 32.85},                  // 730 h x $0.045
 		{"Public IPv4, load balancer", 1460, 7.30, 7.30},          // 2 zones x 730 h x $0.005
 		{"Public IPv4, Elastic IPs", 730, 3.65, 3.65},             // the NAT gateway's x 730 h x $0.005
-		{"CloudWatch alarms", 8, 0.80, 0.80},                      // 6 alarms, the 5xx rate reading 3 metrics, x $0.10
+		{"CloudWatch alarms", 9, 0.90, 0.90},                      // 7 alarms, the 5xx rate reading 3 metrics, x $0.10
 		{"ALB LCUs", gb, 0, 46.917115},                            // 5,864.64 LCU-hours x $0.008
 		{"NAT gateway data processed", gb, 0, 263.908768},         // 5,864.64 GB x $0.045
 		{"Inter-AZ to the NAT gateway", gb, 0, 58.646393},         // half of it crosses zones, $0.01 on each side
@@ -178,8 +178,8 @@ func TestLinesMeanWhatTheStackHolds(t *testing.T) {
 		{name: "the alarms are counted", opt: plain, stack: benchmark,
 			check: func(t *testing.T, e, _ Estimate) {
 				l := line(t, e, "CloudWatch alarms")
-				if l.LowQty != 8 || l.Price != tb.AlarmMetricMonth || !strings.HasPrefix(l.Detail, "6 alarms") {
-					t.Errorf("alarms = %+v, want 6 alarms reading 8 metrics at the alarm-metric price", l)
+				if l.LowQty != 9 || l.Price != tb.AlarmMetricMonth || !strings.HasPrefix(l.Detail, "7 alarms") {
+					t.Errorf("alarms = %+v, want 7 alarms reading 9 metrics at the alarm-metric price", l)
 				}
 				if d := line(t, e, "CloudWatch dashboards"); d.LowQty != 1 || d.Price != tb.DashboardMonth {
 					t.Errorf("dashboards = %+v", d)

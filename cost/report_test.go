@@ -86,7 +86,7 @@ func TestItemised(t *testing.T) {
 			"litellm-benchmark: 4 tasks of 4 vCPU / 8 GB, db.t3.medium single-AZ with 100 GB gp3, 2 zones, 1 NAT gateway",
 			"synthesized here) with its variables' defaults",
 			"11,680 x $0.04048/vCPU-hour", "23,360 x $0.004445/GB-hour",
-			"8 x $0.10/alarm-metric-month", "1 x $1.00/key-month", "1 x $3.00/dashboard-month",
+			"9 x $0.10/alarm-metric-month", "1 x $1.00/key-month", "1 x $3.00/dashboard-month",
 			"secrets: litellm-benchmark-database-url, litellm-benchmark-master-key",
 			"Free, or billed through a line above", "aws_vpc", "aws_iam_role x 5, aws_iam_role_policy x 5: IAM is free",
 			"Billed but not counted", "aws_s3_bucket: holds kilobytes (config.yaml",
