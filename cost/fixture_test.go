@@ -20,7 +20,7 @@ type option struct {
 }
 
 // options are every combination the tests price: the ones the stacks' own tests synthesize (plain, Redis,
-// autoscaling, both, with an alarm email) and every other setting that adds a resource at once.
+// autoscaling, both, with an alarm email), every other setting that adds a resource at once, and Redis off.
 var options = []option{
 	{name: "plain"},
 	{name: "LITELLM_REDIS=on", env: map[string]string{"LITELLM_REDIS": "on"}},
@@ -36,6 +36,7 @@ var options = []option{
 		"LITELLM_WEB_ACL_ARN":            "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/litellm/abcd1234-ab12-cd34-ef56-abcdef123456",
 		"LITELLM_DB_MULTI_AZ":            "on",
 	}},
+	{name: "LITELLM_REDIS=off", env: map[string]string{"LITELLM_REDIS": "off"}},
 }
 
 var (
@@ -105,5 +106,8 @@ func estimate(t *testing.T, s *Stack, opts Options) Estimate {
 }
 
 var plain = options[0]
+
+// redisOff is no Redis on any stack: the seed's bill.
+var redisOff = options[6]
 
 const benchmark = "litellm-benchmark"

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -43,16 +44,34 @@ func TestSideBySide(t *testing.T) {
 			t.Errorf("side by side lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "ElastiCache") || strings.Contains(out, "Incomplete") {
-		t.Errorf("Redis shown while off, or incomplete:\n%s", out)
+	if strings.Contains(out, "Incomplete") {
+		t.Errorf("incomplete:\n%s", out)
+	}
+	// Redis by default on the two stacks that run more than one instance, not on the benchmark.
+	if row := regexp.MustCompile(`(?m)^\s*ElastiCache Redis\s+-\s+\$94\.90\s+\$94\.90\s*$`); !row.MatchString(out) {
+		t.Errorf("want ElastiCache Redis: none on the benchmark, cache.t4g.medium x 2 ($94.90) on two- and eight-instance:\n%s", out)
 	}
 }
 
-func TestSideBySideWithRedis(t *testing.T) {
-	var b strings.Builder
-	WriteSideBySide(&b, estimates(t, options[1], Options{}))
-	if got := strings.Count(b.String(), "$94.90"); got != 3 {
-		t.Errorf("Redis cache.t4g.medium x 2 ($94.90) shown %d times, want once per stack:\n%s", got, b.String())
+func TestSideBySideRedisSwitch(t *testing.T) {
+	cases := []struct {
+		opt   option
+		count int
+	}{
+		{options[1], 3}, // LITELLM_REDIS=on: every stack
+		{redisOff, 0},   // LITELLM_REDIS=off: the seed's bill, none
+	}
+	for _, tc := range cases {
+		t.Run(tc.opt.name, func(t *testing.T) {
+			var b strings.Builder
+			WriteSideBySide(&b, estimates(t, tc.opt, Options{}))
+			if got := strings.Count(b.String(), "$94.90"); got != tc.count {
+				t.Errorf("Redis cache.t4g.medium x 2 ($94.90) shown %d times, want %d:\n%s", got, tc.count, b.String())
+			}
+			if tc.count == 0 && strings.Contains(b.String(), "ElastiCache") {
+				t.Errorf("Redis shown while off:\n%s", b.String())
+			}
+		})
 	}
 }
 

@@ -285,13 +285,16 @@ func TestUpgradeRotateDestroy(t *testing.T) {
 	plain := emulated(t, srv, plainStacks)
 	withOptions := emulated(t, srv, redisAndScaling)
 	for _, tc := range []lifecycleCase{
+		// Redis by default, its token generated: the upgrade from f40f5be (no Redis) adds it.
+		// ElastiCache's auth_token has no write-only form in the AWS provider (5.100): see the README.
 		{name: "litellm-two-instance", dir: plain, stack: "litellm-two-instance", baseline: "litellm-two-instance", tasks: 2,
-			secrets: []string{"master-key", "salt-key", "database-url"}, failMigration: true},
+			secrets: []string{"master-key", "salt-key", "database-url", "redis-auth-token"}, inState: []string{"redis-auth-token"}, failMigration: true},
 		{name: "litellm-eight-instance", dir: plain, stack: "litellm-eight-instance", baseline: "litellm-eight-instance", tasks: 8,
-			secrets: []string{"master-key", "salt-key", "database-url"}, rotateDB: true, keepAndRestore: true},
+			secrets: []string{"master-key", "salt-key", "database-url", "redis-auth-token"}, inState: []string{"redis-auth-token"},
+			rotateDB: true, keepAndRestore: true},
+		// Redis switched on, with a token given.
 		{name: "litellm-benchmark with Redis and autoscaling", dir: withOptions, stack: "litellm-benchmark",
 			baseline: "litellm-benchmark-redis-autoscaling", tasks: 4, extra: []string{"-var", "redis_auth_token=" + goodRedisToken},
-			// ElastiCache's auth_token has no write-only form in the AWS provider (5.100): see the README.
 			secrets: []string{"master-key", "salt-key", "database-url", "redis-auth-token"}, inState: []string{"redis-auth-token"}},
 	} {
 		tc := tc
@@ -329,7 +332,7 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	}
 
 	// 3. Apply with no secret given.
-	tf.Must(t, d, 20*time.Minute, "apply", "-input=false", "upgrade.tfplan")
+	applied := tf.Must(t, d, 20*time.Minute, "apply", "-input=false", "upgrade.tfplan")
 	url := strings.TrimSpace(tf.Must(t, d, time.Minute, "output", "-raw", "load_balancer_url"))
 	api := strings.TrimSpace(tf.Must(t, d, time.Minute, "output", "-raw", "api_endpoint"))
 	if !regexp.MustCompile(`^http://\S+$`).MatchString(url) || api != url+"/v1" {
@@ -354,6 +357,17 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	if !strings.HasSuffix(values["database-url"], "?sslmode=require") {
 		t.Errorf("DATABASE_URL does not require TLS")
 	}
+	givenToken := slices.Contains(tc.extra, "redis_auth_token="+goodRedisToken)
+	if token, redis := values["redis-auth-token"]; redis && givenToken != (token == goodRedisToken) {
+		t.Errorf("redis_auth_token given: %v, but the secret holds it: %v", givenToken, token == goodRedisToken)
+	} else if redis && !givenToken && !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(token) {
+		t.Errorf("the generated Redis token is not 64 hex characters: %d characters", len(token))
+	}
+	for name, v := range values {
+		if v != "" && strings.Contains(applied, v) {
+			t.Errorf("the apply printed the %s", name)
+		}
+	}
 	// 4. Re-plan: empty, and no secret in it; rotate.
 	replanEmpty(t, tf, d, base)
 	assertNoSecrets(t, tf, d, tc, values)
@@ -372,11 +386,17 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	if rotated["salt-key"] != values["salt-key"] {
 		t.Errorf("the salt key changed on a rotation: it must never change")
 	}
+	if rotated["redis-auth-token"] != values["redis-auth-token"] {
+		t.Errorf("the Redis token changed on another apply: it is generated once")
+	}
 	if !regexp.MustCompile(`aws_ecs_service\.proxy_service_\w+: Modifications complete`).MatchString(out) {
 		t.Errorf("the rotation did not roll the service's tasks:\n%s", tailOf(out))
 	}
 	replanEmpty(t, tf, d, rotate)
 	assertNoSecrets(t, tf, d, tc, rotated)
+	if slices.Contains(tc.secrets, "redis-auth-token") {
+		tokenSwitch(t, tf, d, rotate)
+	}
 
 	last := rotate
 	if tc.failMigration {
@@ -394,6 +414,42 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	}
 	if state := stateList(t, tf, d); len(state) != 0 {
 		t.Errorf("the state still holds %v after the teardown with --discard-data", state)
+	}
+}
+
+// tokenSwitch plans the other way of getting the Redis token (the generated one when vars give one, a given one
+// when not): the token changes in place. The replication group is updated (auth_token_update_strategy is the
+// provider's default, ROTATE: the old token keeps working for the tasks already running), nothing else changes
+// but the secret's value, and nothing is replaced. Planned only: moto has no ModifyReplicationGroup.
+func tokenSwitch(t *testing.T, tf *tftest.Terraform, d string, vars []string) {
+	t.Helper()
+	var other []string
+	for i := 0; i < len(vars); i++ {
+		if vars[i] == "-var" && i+1 < len(vars) && strings.HasPrefix(vars[i+1], "redis_auth_token=") {
+			i++
+			continue
+		}
+		other = append(other, vars[i])
+	}
+	if len(other) == len(vars) {
+		other = append(other, "-var", "redis_auth_token="+goodRedisToken)
+	}
+	tf.Must(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-out=switch.tfplan"}, other...)...)
+	for _, rc := range planChanges(t, tf.Must(t, d, 2*time.Minute, "show", "-json", "switch.tfplan")) {
+		got := strings.Join(rc.Change.Actions, ",")
+		want := []string{"no-op"}
+		switch {
+		case rc.Type == "aws_elasticache_replication_group":
+			want = []string{"update"}
+		case rc.Type == "aws_secretsmanager_secret_version" && strings.Contains(rc.Address, "redis_auth-token"):
+			// secret_string forces a new version of the same secret.
+			want = []string{"update", "delete,create", "create,delete"}
+		case rc.Mode == "data":
+			continue
+		}
+		if !slices.Contains(want, got) {
+			t.Errorf("switching redis_auth_token between given and generated plans %s for %s, want %s", got, rc.Address, strings.Join(want, " or "))
+		}
 	}
 }
 
@@ -614,6 +670,7 @@ func writeFile(t *testing.T, path string, b []byte) {
 
 type resourceChange struct {
 	Address string
+	Mode    string
 	Type    string
 	Change  struct {
 		Actions []string
@@ -660,8 +717,8 @@ func secretValues(t *testing.T, srv *emulator.Server, stack string, suffixes []s
 }
 
 // assertNoSecrets: no secret value is in the state file, the plan replanEmpty saved, `terraform show -json`
-// of either, or `terraform output`. It runs after replanEmpty, so the saved plan is one made with vars on the
-// applied stack.
+// of either, or `terraform output`; those in tc.inState (the state holds them, so a plan and show do too) are
+// in no output. It runs after replanEmpty, so the saved plan is one made with vars on the applied stack.
 func assertNoSecrets(t *testing.T, tf *tftest.Terraform, d string, tc lifecycleCase, values map[string]string) {
 	t.Helper()
 	state, err := os.ReadFile(filepath.Join(d, "..", "..", "..", "terraform."+tc.stack+".emulator.tfstate"))
@@ -696,10 +753,13 @@ func assertNoSecrets(t *testing.T, tf *tftest.Terraform, d string, tc lifecycleC
 	}
 	wg.Wait()
 	for name, v := range values {
-		if v == "" || slices.Contains(tc.inState, name) {
+		if v == "" {
 			continue
 		}
 		for where, text := range places {
+			if slices.Contains(tc.inState, name) && where != "terraform output" {
+				continue
+			}
 			if strings.Contains(text, v) {
 				t.Errorf("the %s is in %s", name, where)
 			}

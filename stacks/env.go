@@ -42,7 +42,7 @@ var envSettings = []struct {
 		p.DBMultiAZ = on
 		return err
 	}},
-	{"LITELLM_REDIS", "on: ElastiCache for Redis shared by the LiteLLM instances (needs --var redis_auth_token=...)", func(p *Profile, v string) error {
+	{"LITELLM_REDIS", "on or off: ElastiCache for Redis shared by the LiteLLM instances in every stack, or in none (off reproduces the seed's bill); unset: two-instance and eight-instance have it, benchmark not", func(p *Profile, v string) error {
 		on, err := parseSwitch(v)
 		p.Redis = on
 		return err

@@ -56,8 +56,9 @@ type Profile struct {
 	// benchmark's fixed task count. Set from LITELLM_AUTOSCALING.
 	Autoscaling bool
 	// Redis adds an ElastiCache for Redis replication group (2 nodes of the redis_node_type variable,
-	// cache.t4g.medium by default) that LiteLLM's instances share; needs the redis_auth_token variable.
-	// Set from LITELLM_REDIS. Default: false.
+	// cache.t4g.medium by default) that LiteLLM's instances share for rate limits, router state, the response
+	// cache and spend buffering; its auth token is generated unless redis_auth_token is given. Default: false;
+	// TwoInstance and EightInstance turn it on. LITELLM_REDIS=on or off overrides it for every profile.
 	Redis bool
 	// CertificateArn turns on HTTPS: a listener on 443 with this ACM certificate, and port 80 redirecting to
 	// it; the outputs then use https://. Set from LITELLM_CERTIFICATE_ARN. Default: HTTP only.
@@ -90,13 +91,16 @@ type Profile struct {
 	StateLockTable string
 }
 
-// Benchmark is LiteLLM's published benchmark: 4 tasks x 4 vCPU x 8 GB, 4 workers each.
+// Benchmark is LiteLLM's published benchmark: 4 tasks x 4 vCPU x 8 GB, 4 workers each. No Redis: the
+// published run used none ("Redis: Not used"), and this profile reproduces it.
 func Benchmark() Profile { return judgedAs("benchmark") }
 
-// TwoInstance is the seed's reference configuration with 2 tasks.
+// TwoInstance is the seed's reference configuration with 2 tasks, and Redis: LiteLLM's production guide
+// (docs/proxy/prod.md) asks for it as soon as more than one instance runs, or each enforces rate limits and
+// serves cache hits on its own.
 func TwoInstance() Profile { return judgedAs("two-instance") }
 
-// EightInstance is the seed's higher-throughput configuration with 8 tasks.
+// EightInstance is the seed's higher-throughput configuration with 8 tasks, and Redis, as TwoInstance.
 func EightInstance() Profile { return judgedAs("eight-instance") }
 
 // All returns every profile, in the order the README lists them: one per stack of internal/facts.
@@ -117,10 +121,15 @@ func judgedAs(loadTestProfile string) Profile {
 	return fromFacts(s)
 }
 
-// fromFacts is a stack's profile: its name and task count, as internal/facts has them; the rest defaults.
+// fromFacts is a stack's profile: its name and task count, as internal/facts has them, Redis where
+// withoutRedis does not say otherwise; the rest defaults.
 func fromFacts(s facts.Stack) Profile {
-	return Profile{StackName: s.Name, DesiredTaskCount: s.TaskCount}
+	return Profile{StackName: s.Name, DesiredTaskCount: s.TaskCount, Redis: !withoutRedis[s.Name]}
 }
+
+// withoutRedis are the stacks without Redis by default: the benchmark, as the published run it reproduces had
+// none. Every stack runs more than one instance, where LiteLLM's production guide asks for Redis.
+var withoutRedis = map[string]bool{"litellm-benchmark": true}
 
 // Defaults shared by every profile.
 const (

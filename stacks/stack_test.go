@@ -15,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachereplicationgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
@@ -261,6 +262,12 @@ func TestSecretsFlow(t *testing.T) {
 			"var.master_key":  "aws_secretsmanager_secret_version.lifecycle,aws_secretsmanager_secret_version.secret_string_wo",
 			"var.db_password": "aws_db_instance.lifecycle,aws_db_instance.password_wo,aws_secretsmanager_secret_version.secret_string_wo",
 		}
+		if p.Redis {
+			// ElastiCache's auth_token has no write-only form: the token, given or generated, goes only to the
+			// replication group and its secret (plain secret_string, as it is in the state anyway).
+			refs["var.redis_auth_token"] = "aws_elasticache_replication_group.auth_token,aws_elasticache_replication_group.lifecycle,aws_secretsmanager_secret_version.secret_string"
+			refs["terraform_data.redis_auth-token-generated_CC10B910.output"] = "aws_elasticache_replication_group.auth_token,aws_secretsmanager_secret_version.secret_string"
+		}
 		for local := range generated {
 			want := "aws_secretsmanager_secret_version.secret_string_wo"
 			if strings.HasSuffix(strings.TrimSuffix(local, local[strings.LastIndex(local, "_"):]), "db_password") {
@@ -292,11 +299,16 @@ func TestSecretsFlow(t *testing.T) {
 				t.Errorf("%s: %s is used in %s, want only %s", p.StackName, ref, got, want)
 			}
 		}
-		// No attribute that Terraform records holds a secret: the plain forms are gone.
-		for _, forbidden := range []string{`"password":`, `"secret_string":`} {
-			if strings.Contains(doc.JSON, forbidden) {
-				t.Errorf("%s: the synthesized stack has %s", p.StackName, forbidden)
-			}
+		// No attribute that Terraform records holds a secret: the plain forms are gone, but for the Redis token's.
+		plain := 0
+		if p.Redis {
+			plain = 1
+		}
+		if n := strings.Count(doc.JSON, `"secret_string":`); n != plain {
+			t.Errorf("%s: the synthesized stack has %d secret_string, want %d (the Redis token's)", p.StackName, n, plain)
+		}
+		if strings.Contains(doc.JSON, `"password":`) {
+			t.Errorf("%s: the synthesized stack has a plain password", p.StackName)
 		}
 	}
 }
@@ -464,7 +476,12 @@ func TestFromEnv(t *testing.T) {
 		check   func(p stacks.Profile) bool
 		wantErr string
 	}{
-		{"nothing set", nil, func(p stacks.Profile) bool { return !p.Autoscaling }, ""},
+		{"nothing set", nil, func(p stacks.Profile) bool {
+			return !p.Autoscaling && p.Redis == (p.StackName != "litellm-benchmark")
+		}, ""},
+		{"Redis on: every stack", map[string]string{"LITELLM_REDIS": "on"}, func(p stacks.Profile) bool { return p.Redis }, ""},
+		{"Redis off: no stack, the seed's bill", map[string]string{"LITELLM_REDIS": "off"}, func(p stacks.Profile) bool { return !p.Redis }, ""},
+		{"bad Redis switch", map[string]string{"LITELLM_REDIS": "sometimes"}, nil, `LITELLM_REDIS="sometimes": not a switch: allowed on or off`},
 		{"autoscaling on", map[string]string{"LITELLM_AUTOSCALING": "on"}, func(p stacks.Profile) bool { return p.Autoscaling }, ""},
 		{"bad switch", map[string]string{"LITELLM_AUTOSCALING": "maybe"}, nil, `LITELLM_AUTOSCALING="maybe": not a switch: allowed on or off`},
 	}
@@ -541,6 +558,37 @@ func TestHTTPSProfile(t *testing.T) {
 	}
 }
 
+// TestRedisByProfile: LiteLLM's production guide asks for Redis as soon as more than one instance runs, so the
+// two- and eight-instance stacks have it; the benchmark reproduces the published run, which used none.
+func TestRedisByProfile(t *testing.T) {
+	cases := []struct {
+		profile stacks.Profile
+		redis   bool
+	}{
+		{stacks.Benchmark(), false},
+		{stacks.TwoInstance(), true},
+		{stacks.EightInstance(), true},
+	}
+	if len(stacks.All()) != len(cases) {
+		t.Fatalf("stacks.All() has %d profiles, this table %d", len(stacks.All()), len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.profile.StackName, func(t *testing.T) {
+			doc := synth(t, tc.profile)
+			groups := doc.Resources(*elasticachereplicationgroup.ElasticacheReplicationGroup_TfResourceType())
+			_, tokenVar := doc.Block("variable")["redis_auth_token"]
+			_, endpoint := doc.Block("output")["redis_endpoint"]
+			if tc.profile.Redis != tc.redis || (len(groups) == 1) != tc.redis || tokenVar != tc.redis || endpoint != tc.redis {
+				t.Errorf("Redis = %v: %d replication groups, redis_auth_token declared %v, redis_endpoint output %v; want Redis %v",
+					tc.profile.Redis, len(groups), tokenVar, endpoint, tc.redis)
+			}
+			if tc.redis && (len(doc.Resources("terraform_data")) == 0 || !strings.Contains(doc.JSON, `REDIS_PASSWORD`)) {
+				t.Errorf("Redis without a generated token or without REDIS_PASSWORD for the tasks")
+			}
+		})
+	}
+}
+
 func TestRedisProfile(t *testing.T) {
 	p := stacks.Benchmark()
 	p.Redis = true
@@ -550,8 +598,9 @@ func TestRedisProfile(t *testing.T) {
 	}
 	doc := synthtest.Synth(t, stack)
 	vars := doc.Block("variable")
-	if tok := vars["redis_auth_token"]; tok["sensitive"] != true || tok["default"] != nil || tok["validation"] != nil {
-		t.Errorf("redis_auth_token = %v", tok)
+	// Optional: "" generates the token, so Redis deploys with no variable given.
+	if tok := vars["redis_auth_token"]; tok["sensitive"] != true || tok["default"] != "" || tok["validation"] != nil || tok["ephemeral"] != nil {
+		t.Errorf("redis_auth_token = %v, want sensitive, default \"\" (generated), checked by a precondition", tok)
 	}
 	if nt := vars["redis_node_type"]; nt["default"] != "cache.t4g.medium" || nt["validation"] == nil {
 		t.Errorf("redis_node_type = %v", nt)
@@ -563,7 +612,7 @@ func TestRedisProfile(t *testing.T) {
 	if _, ok := doc.Block("output")["redis_endpoint"]; !ok {
 		t.Error("no redis_endpoint output")
 	}
-	if strings.Contains(synthtest.JSON(doc.Raw()["output"]), "var.redis_auth_token") {
+	if out := synthtest.JSON(doc.Raw()["output"]); strings.Contains(out, "var.redis_auth_token") || strings.Contains(out, "auth-token-generated") {
 		t.Error("an output carries the Redis token")
 	}
 }

@@ -212,7 +212,7 @@ func TestTerraformRejectsBadInput(t *testing.T) {
 		{name: "malformed image", vars: []string{"litellm_image=not an image"},
 			want: []string{`litellm_image = "not an image" is not a pinned image`}},
 		{name: "short Redis token", redisToken: "short-token",
-			want: []string{"redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed 16-128 printable ASCII characters except / \" @ and space."}},
+			want: []string{"redis_auth_token (not shown, it is sensitive) does not meet ElastiCache's rules: allowed 16-128 printable ASCII characters except / \" @ and space, or empty for a generated one."}},
 	}
 	// Terraform reports every failed validation and precondition of one plan, so the cases share a few applies
 	// (each a whole plan with the AWS provider, the slowest part of this test): a batch sets each variable at

@@ -7,6 +7,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachesubnetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"litellm-aws/internal/opt"
 	"litellm-aws/internal/rule"
@@ -48,17 +49,19 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 		Description: jsii.String("Private subnets of " + p.Name),
 		SubnetIds:   &net.PrivateSubnetIDs,
 	})
+	token := authToken(c, p.AuthToken)
 	secretName := p.Name + "-redis-auth-token"
 	secret := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("auth-token"), &secretsmanagersecret.SecretsmanagerSecretConfig{
 		Name:        jsii.String(secretName),
 		Description: jsii.String("Redis auth token (REDIS_PASSWORD) for LiteLLM in " + p.Name),
-		// Re-created from the redis_auth_token variable on every apply; a recovery window would only block redeploys.
+		// Re-created with the stack, holding the token the replication group has; a recovery window would only
+		// block redeploys.
 		RecoveryWindowInDays: jsii.Number(0),
 		KmsKeyId:             opt.String(p.KMSKeyArn),
 	})
 	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("auth-token-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId:     secret.Id(),
-		SecretString: jsii.String(p.AuthToken),
+		SecretString: jsii.String(token),
 	})
 
 	failover := p.Nodes > 1
@@ -75,7 +78,7 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 		AtRestEncryptionEnabled:  jsii.String("true"),
 		KmsKeyId:                 opt.String(p.KMSKeyArn),
 		TransitEncryptionEnabled: jsii.Bool(true),
-		AuthToken:                jsii.String(p.AuthToken),
+		AuthToken:                jsii.String(token),
 		AutomaticFailoverEnabled: jsii.Bool(failover),
 		MultiAzEnabled:           jsii.Bool(failover),
 		AutoMinorVersionUpgrade:  jsii.String("true"),
@@ -98,3 +101,22 @@ func New(scope constructs.Construct, id string, props Props) *Cache {
 // SecurityGroup is the cache's security group: clients reach it on Port through sgrule.Allow, the only
 // ingress it has. Rules on it are created in the cache's scope.
 func (c *Cache) SecurityGroup() sgrule.Group { return c.securityGroup }
+
+// authToken is the token Redis gets: the one given when it is not "" at deploy time, else one Terraform
+// generates at the first apply. The generator always exists, so going from a given token to none (or back) only
+// changes the token, in place. uuid() is crypto/rand and new at every plan: ignore_changes keeps the first, and
+// sensitive() keeps it out of plan output. No new provider: random_password would need hashicorp/random.
+func authToken(scope constructs.Construct, given string) string {
+	g := cdktf.NewDataResource(scope, jsii.String("auth-token-generated"), &cdktf.DataConfig{
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("input")}},
+	})
+	// Two version-4 UUIDs without their hyphens: 64 hex characters, 244 random bits.
+	g.AddOverride(jsii.String("input"), cdktf.Fn_Sensitive(cdktf.Fn_Replace(
+		cdktf.Fn_Join(jsii.String(""), &[]*string{cdktf.Fn_Uuid(), cdktf.Fn_Uuid()}), jsii.String("-"), jsii.String(""))))
+	generated := *g.GetStringAttribute(jsii.String("output"))
+	if given == "" {
+		return generated
+	}
+	// coalesce skips "" (and null), as the variable's default is "".
+	return *cdktf.Token_AsString(cdktf.Fn_Coalesce(&[]any{jsii.String(given), jsii.String(generated)}), nil)
+}

@@ -1,6 +1,7 @@
 package cache_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachereplicationgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticachesubnetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -32,7 +34,6 @@ func TestValidateRejects(t *testing.T) {
 		want   string
 	}{
 		{"literal token", func(p *cache.Props) { p.AuthToken = literal }, "AuthToken (not shown) is a literal string"},
-		{"no token", func(p *cache.Props) { p.AuthToken = "" }, "AuthToken is required"},
 		{"node type", func(p *cache.Props) { p.NodeType = "cache.x9.huge" }, `NodeType = "cache.x9.huge" is not an ElastiCache node type this project knows: allowed cache.t4g.micro`},
 		{"nodes", func(p *cache.Props) { p.Nodes = 7 }, "Nodes 7 is out of range: allowed 1-6"},
 		{"version", func(p *cache.Props) { p.EngineVersion = "5" }, `EngineVersion "5" is not a Redis 6 or 7 version`},
@@ -49,6 +50,63 @@ func TestValidateRejects(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), literal) {
 				t.Fatalf("the error shows the token: %v", err)
+			}
+		})
+	}
+	if err := (cache.Props{Name: "litellm-test"}).WithDefaults().Validate(); err != nil {
+		t.Errorf("Validate() with no token (generated) = %v, want nil", err)
+	}
+}
+
+// TestAuthToken: with no token the construct generates one in Terraform, once (ignore_changes), sensitive,
+// with no provider but Terraform's own; a given one is used when it is not empty, the generated one otherwise.
+// Either way the synthesized JSON holds an expression, never a token.
+func TestAuthToken(t *testing.T) {
+	const generated = "${terraform_data.redis_auth-token-generated_CC10B910.output}"
+	cases := []struct {
+		name      string
+		given     bool
+		wantToken string
+	}{
+		{"none given: generated", false, generated},
+		{"given: used unless empty", true, "${coalesce(var.redis_auth_token, terraform_data.redis_auth-token-generated_CC10B910.output)}"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := synthtest.NewStack()
+			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+			props := cache.Props{Network: net, Name: "litellm-test"}
+			if tc.given {
+				props.AuthToken = tokenVar(stack)
+			}
+			cache.New(stack, "redis", props)
+			doc := synthtest.Synth(t, stack)
+
+			// The generator exists either way, so dropping a given token (or giving one) replaces nothing.
+			gen := doc.One(t, "terraform_data")
+			if in := gen["input"]; in != `${sensitive(replace(join("", [uuid(), uuid()]), "-", ""))}` {
+				t.Errorf("generator input = %v, want two uuid()s without hyphens, sensitive", in)
+			}
+			if ign := synthtest.JSON(gen["lifecycle"]); ign != `{"ignore_changes":["input"]}` {
+				t.Errorf("generator lifecycle = %s, want ignore_changes on input: generated once", ign)
+			}
+			rg := doc.One(t, *elasticachereplicationgroup.ElasticacheReplicationGroup_TfResourceType())
+			version := doc.One(t, *secretsmanagersecretversion.SecretsmanagerSecretVersion_TfResourceType())
+			if rg["auth_token"] != tc.wantToken || version["secret_string"] != tc.wantToken {
+				t.Errorf("auth_token = %v, secret_string = %v; want both %s", rg["auth_token"], version["secret_string"], tc.wantToken)
+			}
+			pre := synthtest.JSON(rg["lifecycle"])
+			if tc.given != strings.Contains(pre, `(\"\" == var.redis_auth_token) || can(regex(`) {
+				t.Errorf("precondition (a given token meets the rule, empty passes) = %s", pre)
+			}
+			if tc.given && !strings.Contains(pre, "not shown, it is sensitive") {
+				t.Errorf("the precondition's message may show the token: %s", pre)
+			}
+			if regexp.MustCompile(`[0-9a-f]{32}`).MatchString(doc.JSON) {
+				t.Errorf("the synthesized JSON holds something like a literal token:\n%s", doc.JSON)
+			}
+			if p := doc.Raw()["terraform"].(map[string]any)["required_providers"]; strings.Contains(synthtest.JSON(p), "random") {
+				t.Errorf("required_providers = %s: the token needs no provider beyond Terraform's own", synthtest.JSON(p))
 			}
 		})
 	}
@@ -80,7 +138,8 @@ func TestCache(t *testing.T) {
 			want := map[string]any{
 				"replication_group_id": "litellm-test-redis", "engine": "redis", "node_type": "cache.t4g.medium",
 				"num_cache_clusters": wantNodes, "port": float64(6379), "at_rest_encryption_enabled": "true",
-				"transit_encryption_enabled": true, "auth_token": "${var.redis_auth_token}",
+				"transit_encryption_enabled": true,
+				"auth_token":                 "${coalesce(var.redis_auth_token, terraform_data.redis_auth-token-generated_CC10B910.output)}",
 				"automatic_failover_enabled": tc.failover, "multi_az_enabled": tc.failover,
 			}
 			for k, v := range want {

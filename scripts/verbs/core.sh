@@ -76,16 +76,6 @@ use_emulator() {
   OUTDIR=cdktf.local.out
 }
 
-# with_test_secrets ARGS...: for the emulator only, fills in a throwaway redis_auth_token (the one secret
-# that is still an input) unless given, so `./help deploy <stack> --local` needs no arguments. Deletion
-# protection stays as users get it (on): `./help teardown <stack> --local` takes an emulated stack down. The
-# master key, database password and salt key are generated inside the emulator, as in AWS.
-with_test_secrets() {
-  local args=("$@") joined=" $* "
-  case $joined in *" redis_auth_token="* | *"--var=redis_auth_token="*) ;; *) [ "${LITELLM_REDIS:-}" = "" ] || args+=(--var "redis_auth_token=local-emulator-redis-token") ;; esac
-  ARGS_LEFT=("${args[@]}")
-}
-
 # preflight STACK ARGS...: before a deploy creates anything, checks credentials, region and the account's Fargate
 # On-Demand vCPU quota against the most vCPU the synthesized stack (in $OUTDIR) runs at once with the deploy's
 # --var values (preflight/); dies saying what to do when the deploy would not work. With --local it asks the
@@ -110,7 +100,9 @@ preflight() {
 }
 
 # run_cdktf COMMAND STACK ARGS...: cdktf deploy|diff|destroy on one stack; with --local among ARGS, against
-# the local emulator, with throwaway secrets and no questions asked.
+# the local emulator and no questions asked. No secret is needed there either: the master key, database password
+# and salt key are generated inside the emulator, the Redis token by Terraform, as in AWS. Deletion protection
+# stays as users get it (on): `./help teardown <stack> --local` takes an emulated stack down.
 run_cdktf() {
   local cmd=$1
   require_stack "${2:-}"
@@ -122,7 +114,6 @@ run_cdktf() {
   OUTDIR=cdktf.out
   if [ -n "$LOCAL" ]; then
     use_emulator
-    with_test_secrets "${ARGS_LEFT[@]}"
     [ "$cmd" = diff ] || ARGS_LEFT+=(--auto-approve)
   fi
   # cdktf writes a provider lock file on a stack's first init by asking the registry for checksums, which a
