@@ -104,13 +104,14 @@ func (c *Cache) SecurityGroup() sgrule.Group { return c.securityGroup }
 
 // authToken is the token Redis gets: the one given when it is not "" at deploy time, else one Terraform
 // generates at the first apply. The generator always exists, so going from a given token to none (or back) only
-// changes the token, in place. uuid() is crypto/rand and new at every plan: ignore_changes keeps the first, and
+// changes the token, in place. uuid() is new at every plan: ignore_changes keeps the first, and
 // sensitive() keeps it out of plan output. No new provider: random_password would need hashicorp/random.
 func authToken(scope constructs.Construct, given string) string {
 	g := cdktf.NewDataResource(scope, jsii.String("auth-token-generated"), &cdktf.DataConfig{
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("input")}},
 	})
-	// Two version-4 UUIDs without their hyphens: 64 hex characters, 244 random bits.
+	// Two uuid()s without their hyphens: 64 hex characters. Terraform's uuid() is hashicorp/go-uuid, 16 bytes of
+	// crypto/rand with no version bits set, so 256 random bits (at least 244 were it RFC 4122 version 4).
 	g.AddOverride(jsii.String("input"), cdktf.Fn_Sensitive(cdktf.Fn_Replace(
 		cdktf.Fn_Join(jsii.String(""), &[]*string{cdktf.Fn_Uuid(), cdktf.Fn_Uuid()}), jsii.String("-"), jsii.String(""))))
 	generated := *g.GetStringAttribute(jsii.String("output"))
