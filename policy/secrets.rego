@@ -46,3 +46,12 @@ warn contains result if {
 		"container_definitions is not plain JSON, so its environment cannot be checked for secrets",
 	)
 }
+
+# Every secret is encrypted with a customer-managed key (the stack's own, or LITELLM_KMS_KEY_ARN): its policy,
+# not the account's AWS-managed aws/secretsmanager key, decides who may read it, and CloudTrail names each use.
+deny contains result if {
+	some name, secret in cdktf.resources("aws_secretsmanager_secret")
+	object.get(secret, "kms_key_id", null) == null
+	result := cdktf.finding("SEC_003", "aws_secretsmanager_secret", name, secret,
+		"the secret has no kms_key_id; encrypt it with the stack's customer-managed key")
+}

@@ -50,3 +50,12 @@ test_unparsable_definitions_warn if {
 	some r in secrets.warn with input as inp
 	r.rule == "SEC_002"
 }
+
+test_secret_without_a_key_fails if {
+	inp := {"resource": {"aws_secretsmanager_secret": {
+		"keyed": {"name": "s-master-key", "kms_key_id": "${aws_kms_key.key.arn}"},
+		"unkeyed": {"name": "s-redis-auth-token"},
+	}}}
+	found := {[r.rule, r.resource] | some r in secrets.deny} with input as inp
+	found == {["SEC_003", "aws_secretsmanager_secret.unkeyed"]}
+}

@@ -79,7 +79,7 @@ func TestScannersOnFixtures(t *testing.T) {
 				got[stack][f.Metadata["rule"].(string)] = true
 			}
 		}
-		want := "DB_001 DB_002 IAM_001 IAM_002 NET_001 SEC_001 TAG_001"
+		want := "DB_001 DB_002 IAM_001 IAM_002 NET_001 SEC_001 SEC_003 TAG_001"
 		if s := strings.Join(sorted(got["insecure"]), " "); s != want {
 			t.Errorf("insecure fixture: rules %s, want %s", s, want)
 		}

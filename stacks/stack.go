@@ -143,9 +143,11 @@ func New(scope constructs.Construct, profile Profile) (cdktf.TerraformStack, err
 		key = encryption.New(stack, "encryption", keyProps)
 		kmsKeyArn = *key.Arn
 	}
-	// Not Redis: ElastiCache cannot change the key of a running replication group (kms_key_id forces a new
-	// one), so Redis keeps AWS-managed encryption unless LITELLM_KMS_KEY_ARN is set from the start.
+	// Redis's data is the exception: ElastiCache cannot change the key of a running replication group
+	// (kms_key_id forces a new one), so it keeps AWS-managed encryption at rest unless LITELLM_KMS_KEY_ARN is
+	// set from the start. Its auth token's secret takes the key like every other secret.
 	netProps.KMSKeyArn, dbProps.KMSKeyArn, svcProps.KMSKeyArn, monProps.KMSKeyArn = kmsKeyArn, kmsKeyArn, kmsKeyArn, kmsKeyArn
+	cacheProps.TokenKMSKeyArn = kmsKeyArn
 	logs := logbucket.New(stack, "logs", logProps)
 	lbProps.LogBucket = logs
 

@@ -39,6 +39,7 @@ func TestValidateRejects(t *testing.T) {
 		{"version", func(p *cache.Props) { p.EngineVersion = "5" }, `EngineVersion "5" is not a Redis 6 or 7 version`},
 		{"snapshots", func(p *cache.Props) { p.SnapshotRetentionDays = 40 }, "SnapshotRetentionDays 40 is out of range: allowed 0-35"},
 		{"name", func(p *cache.Props) { p.Name = strings.Repeat("r", 35) }, "is 35 characters long: allowed at most 34"},
+		{"token key", func(p *cache.Props) { p.TokenKMSKeyArn = "alias/aws/secretsmanager" }, `TokenKMSKeyArn "alias/aws/secretsmanager" is not a KMS key ARN`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,7 +138,7 @@ func TestCache(t *testing.T) {
 			}
 			want := map[string]any{
 				"replication_group_id": "litellm-test-redis", "engine": "redis", "node_type": "cache.t4g.medium",
-				"num_cache_clusters": wantNodes, "port": float64(6379), "at_rest_encryption_enabled": "true",
+				"num_cache_clusters": wantNodes, "port": float64(6379), "at_rest_encryption_enabled": true,
 				"transit_encryption_enabled": true,
 				"auth_token":                 "${coalesce(var.redis_auth_token, terraform_data.redis_auth-token-generated_CC10B910.output)}",
 				"automatic_failover_enabled": tc.failover, "multi_az_enabled": tc.failover,
@@ -161,6 +162,42 @@ func TestCache(t *testing.T) {
 			}
 			if s := doc.One(t, *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()); s["name"] != "litellm-test-redis-auth-token" || *c.AuthTokenSecretName != "litellm-test-redis-auth-token" {
 				t.Errorf("secret = %v", s)
+			}
+		})
+	}
+}
+
+// TestEncryptionKeys: which key encrypts what. The secret follows TokenKMSKeyArn (in place, so it can take the
+// stack's key), falling back to KMSKeyArn; the data at rest follows KMSKeyArn only, since changing it replaces
+// the replication group.
+func TestEncryptionKeys(t *testing.T) {
+	const dataKey = "arn:aws:kms:us-east-1:111122223333:key/11111111-1111-1111-1111-111111111111"
+	const stackKey = "${var.stack_key}" // a deploy-time token, as the stack's own key's ARN is
+	cases := []struct {
+		name, data, token   string
+		wantData, wantToken any
+	}{
+		{"neither: AWS-managed keys", "", "", nil, nil},
+		{"the stack's key for the token only", "", stackKey, nil, stackKey},
+		{"one key for both", dataKey, "", dataKey, dataKey},
+		{"a key for each", dataKey, stackKey, dataKey, stackKey},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := synthtest.NewStack()
+			net := network.New(stack, "net", network.Props{Name: "t", Region: "us-east-1"})
+			token := tc.token
+			if token == stackKey {
+				token = *cdktf.NewTerraformVariable(stack, jsii.String("stack_key"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")}).StringValue()
+			}
+			cache.New(stack, "redis", cache.Props{Network: net, Name: "litellm-test", KMSKeyArn: tc.data, TokenKMSKeyArn: token})
+			doc := synthtest.Synth(t, stack)
+			rg := doc.One(t, *elasticachereplicationgroup.ElasticacheReplicationGroup_TfResourceType())
+			if rg["kms_key_id"] != tc.wantData || rg["at_rest_encryption_enabled"] != true {
+				t.Errorf("replication group kms_key_id = %v, at_rest_encryption_enabled = %v; want %v, true", rg["kms_key_id"], rg["at_rest_encryption_enabled"], tc.wantData)
+			}
+			if s := doc.One(t, *secretsmanagersecret.SecretsmanagerSecret_TfResourceType()); s["kms_key_id"] != tc.wantToken {
+				t.Errorf("auth token secret kms_key_id = %v, want %v", s["kms_key_id"], tc.wantToken)
 			}
 		})
 	}

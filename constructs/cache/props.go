@@ -31,9 +31,15 @@ type Props struct {
 	EngineVersion string
 	// SnapshotRetentionDays keeps daily snapshots; 0 turns them off. Default: 1.
 	SnapshotRetentionDays int
-	// KMSKeyArn encrypts the auth token secret and the data at rest with this customer-managed key instead of the AWS-managed default; its key
-	// policy must let Secrets Manager and ElastiCache use it. Default: empty, AWS-managed encryption.
+	// KMSKeyArn encrypts the data at rest with this customer-managed key instead of the AWS-managed default;
+	// its key policy must let ElastiCache use it. ElastiCache cannot change the key of a running replication
+	// group (kms_key_id forces a new one), so set it from the first apply or not at all.
+	// Default: empty, AWS-managed encryption (at rest encryption is always on).
 	KMSKeyArn string
+	// TokenKMSKeyArn encrypts the auth token's secret; its key policy must let Secrets Manager use it. A secret's
+	// key changes in place, so this can follow the stack's own key. Default: KMSKeyArn, and with neither the
+	// AWS-managed key of Secrets Manager.
+	TokenKMSKeyArn string
 }
 
 // Defaults for optional fields.
@@ -88,6 +94,9 @@ func (p Props) WithDefaults() Props {
 	if p.SnapshotRetentionDays == 0 {
 		p.SnapshotRetentionDays = DefaultSnapshotRetentionDays
 	}
+	if p.TokenKMSKeyArn == "" {
+		p.TokenKMSKeyArn = p.KMSKeyArn
+	}
 	return p
 }
 
@@ -111,5 +120,6 @@ func (p Props) Validate() error {
 		errs.Addf("SnapshotRetentionDays %d is out of range: allowed 0-35", p.SnapshotRetentionDays)
 	}
 	errs.KMSKeyArn("KMSKeyArn", p.KMSKeyArn)
+	errs.KMSKeyArn("TokenKMSKeyArn", p.TokenKMSKeyArn)
 	return errs.Err(fmt.Sprintf("cache %q", p.Name))
 }
