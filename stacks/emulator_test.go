@@ -324,7 +324,7 @@ func lifecycle(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, tc life
 	os.Remove(filepath.Join(d, baselineOverride))
 	tf.Must(t, d, 5*time.Minute, "init", "-input=false")
 	tf.Must(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-out=upgrade.tfplan"}, base...)...)
-	upgrade := tf.Must(t, d, 2*time.Minute, "show", "-json", "upgrade.tfplan")
+	upgrade := tf.Must(t, d, 5*time.Minute, "show", "-json", "upgrade.tfplan")
 	for _, rc := range planChanges(t, upgrade) {
 		if slices.Contains(statefulTypes, rc.Type) && slices.Contains(rc.Change.Actions, "delete") {
 			t.Errorf("upgrading from f40f5be would %v %s: it holds data (use a moved block)", rc.Change.Actions, rc.Address)
@@ -435,7 +435,7 @@ func tokenSwitch(t *testing.T, tf *tftest.Terraform, d string, vars []string) {
 		other = append(other, "-var", "redis_auth_token="+goodRedisToken)
 	}
 	tf.Must(t, d, 10*time.Minute, append([]string{"plan", "-input=false", "-out=switch.tfplan"}, other...)...)
-	for _, rc := range planChanges(t, tf.Must(t, d, 2*time.Minute, "show", "-json", "switch.tfplan")) {
+	for _, rc := range planChanges(t, tf.Must(t, d, 5*time.Minute, "show", "-json", "switch.tfplan")) {
 		got := strings.Join(rc.Change.Actions, ",")
 		want := []string{"no-op"}
 		switch {
@@ -563,7 +563,7 @@ func teardown(t *testing.T, srv *emulator.Server, tf *tftest.Terraform, d, stack
 func stateList(t *testing.T, tf *tftest.Terraform, d string) []string {
 	t.Helper()
 	var out []string
-	for _, a := range strings.Fields(tf.Must(t, d, 2*time.Minute, "state", "list")) {
+	for _, a := range strings.Fields(tf.Must(t, d, 5*time.Minute, "state", "list")) {
 		if !strings.HasPrefix(a, "data.") {
 			out = append(out, a)
 		}
@@ -742,7 +742,7 @@ func assertNoSecrets(t *testing.T, tf *tftest.Terraform, d string, tc lifecycleC
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := tf.Run(t, d, 2*time.Minute, args...)
+			r := tf.Run(t, d, 5*time.Minute, args...)
 			mu.Lock()
 			defer mu.Unlock()
 			if r.Code != 0 {
@@ -813,7 +813,7 @@ func TestCdktfDeployDestroy(t *testing.T) {
 
 	// As ./help deploy does: synthesize and init first, so cdktf finds a provider lock file written from the
 	// local mirror and does not ask the (unreachable) registry for one.
-	run(10*time.Minute, "synth", "--output", out)
+	run(20*time.Minute, "synth", "--output", out) // compiles main.go and runs jsii: slow on a busy machine
 	tf := pointAt(tftest.Setup(t), srv)
 	tf.Must(t, filepath.Join(out, "stacks", "litellm-benchmark"), 5*time.Minute, "init", "-input=false")
 	run(25*time.Minute, append([]string{"deploy", "litellm-benchmark", "--skip-synth", "--auto-approve", "--output", out}, secrets...)...)
